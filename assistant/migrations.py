@@ -1,0 +1,136 @@
+"""Schema migrations, applied in order at start (sqlite-utils ``Migrations``).
+
+Never edit an applied migration: add ``m00N_...`` below it.
+"""
+
+from __future__ import annotations
+
+from sqlite_utils import Database
+from sqlite_utils.migrations import Migrations
+
+from assistant.categories import DEFAULT_CATEGORIES
+
+MIGRATIONS = Migrations("sift")
+
+
+@MIGRATIONS()
+def m001_initial(db: Database) -> None:
+    """Sources, items, jobs, suggestions, feedback, categories, models, junk tokens."""
+    db["meta"].create({"key": str, "value": str}, pk="key")
+    db["sources"].create(
+        {"id": int, "kind": str, "path": str, "added_at": str, "paused": int, "state": str},
+        pk="id",
+    )
+    db["sources"].create_index(["path"], unique=True)
+    db["items"].create(
+        {
+            "id": int,
+            "source_id": int,
+            "source_key": str,  # stable identity: Message-ID, or file path / mbox position
+            "kind": str,
+            "source_path": str,
+            "title": str,
+            "text": str,
+            "quoted": str,
+            "metadata": str,  # JSON object of strings
+            "language": str,
+            "content_hash": str,
+            "item_date": str,  # the mail's Date or the file's mtime, ISO 8601
+            "state": str,
+            "error": str,
+            "category": str,
+            "confidence": float,
+            "category_clues": str,  # JSON list
+            "category_model": str,
+            "user_category": str,
+            "labelled_at": str,
+            "is_junk": int,
+            "junk_probability": float,
+            "junk_clues": str,
+            "junk_model": str,
+            "user_junk": int,
+            "priority": float,
+            "summary": str,  # JSON Summary
+            "created_at": str,
+            "updated_at": str,
+        },
+        pk="id",
+        foreign_keys=[("source_id", "sources", "id")],
+    )
+    db["items"].create_index(["source_key"], unique=True)
+    db["items"].create_index(["content_hash"])
+    db["items"].create_index(["item_date"])
+    db["jobs"].create(
+        {"id": int, "item_id": int, "stage": str, "created_at": str, "attempts": int},
+        pk="id",
+        foreign_keys=[("item_id", "items", "id")],
+    )
+    db["jobs"].create_index(["item_id"], unique=True)
+    db["embeddings"].create(
+        {"item_id": int, "model_version": str, "dim": int, "vector": bytes},
+        pk="item_id",
+        foreign_keys=[("item_id", "items", "id")],
+    )
+    db["suggestions"].create(
+        {
+            "id": int,
+            "item_id": int,
+            "kind": str,
+            "reason": str,
+            "confidence": float,
+            "model_version": str,
+            "state": str,
+            "payload": str,
+            "created_at": str,
+            "decided_at": str,
+        },
+        pk="id",
+        foreign_keys=[("item_id", "items", "id")],
+    )
+    db["suggestions"].create_index(["item_id"])
+    db["feedback"].create(
+        {
+            "id": int,
+            "item_id": int,
+            "suggestion_id": int,
+            "verdict": str,
+            "correction": str,
+            "model_version": str,
+            "input_hash": str,
+            "created_at": str,
+        },
+        pk="id",
+        foreign_keys=[("item_id", "items", "id"), ("suggestion_id", "suggestions", "id")],
+    )
+    db["categories"].create(
+        {"name": str, "description": str, "kind": str, "position": int}, pk="name"
+    )
+    db["model_versions"].create(
+        {
+            "id": int,
+            "task": str,
+            "version": str,
+            "path": str,
+            "metrics": str,
+            "active": int,
+            "created_at": str,
+        },
+        pk="id",
+    )
+    db["junk_tokens"].create({"token": str, "junk": int, "ham": int}, pk="token")
+
+
+@MIGRATIONS()
+def m002_default_categories(db: Database) -> None:
+    """The starting mail categories and document types (the user may edit them)."""
+    db["categories"].insert_all(
+        [
+            {
+                "name": category.name,
+                "description": category.description,
+                "kind": str(category.kind),
+                "position": position,
+            }
+            for position, category in enumerate(DEFAULT_CATEGORIES)
+        ]
+    )

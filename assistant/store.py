@@ -1,0 +1,606 @@
+"""The SQLite store: every table, every query, and the row <-> dataclass edge.
+
+One file database in WAL mode, opened through sqlite-utils with migrations
+applied at start. The connection may be used from several threads (the GUI's
+workers), so every call takes the store's lock; SQLite itself serialises
+writers across processes.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+import threading
+from collections.abc import Iterator
+from collections.abc import Sequence
+from contextlib import contextmanager
+from datetime import UTC
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+from sqlite_utils import Database
+
+from assistant.errors import NotFoundError
+from assistant.errors import UserError
+from assistant.migrations import MIGRATIONS
+from assistant.types import Category
+from assistant.types import Feedback
+from assistant.types import Item
+from assistant.types import ItemKind
+from assistant.types import ItemState
+from assistant.types import Suggestion
+from assistant.types import SuggestionKind
+from assistant.types import SuggestionState
+from assistant.types import Summary
+from assistant.types import Verdict
+
+
+def now() -> str:
+    """The current UTC time as ISO 8601 with microseconds (sortable)."""
+    return datetime.now(UTC).isoformat(timespec="microseconds")
+
+
+def _loads(value: str | None, default: Any) -> Any:
+    if not value:
+        return default
+    try:
+        return json.loads(value)
+    except ValueError:
+        return default
+
+
+def _summary(row: dict[str, Any]) -> Summary | None:
+    raw = _loads(row.get("summary"), None)
+    if not raw:
+        return None
+    return Summary(
+        one_line=str(raw.get("one_line", "")),
+        key_points=tuple(raw.get("key_points", ())),
+        action_items=tuple(raw.get("action_items", ())),
+        extractive=bool(raw.get("extractive", False)),
+        model_version=str(raw.get("model_version", "")),
+    )
+
+
+def summary_json(summary: Summary) -> str:
+    """Serialise a summary for the items table."""
+    return json.dumps(
+        {
+            "one_line": summary.one_line,
+            "key_points": list(summary.key_points),
+            "action_items": list(summary.action_items),
+            "extractive": summary.extractive,
+            "model_version": summary.model_version,
+        },
+        ensure_ascii=False,
+    )
+
+
+def _item(row: dict[str, Any]) -> Item:
+    junk = row.get("user_junk")
+    if junk is None:
+        junk = row.get("is_junk")
+    return Item(
+        id=int(row["id"]),
+        kind=ItemKind(row["kind"]),
+        source_path=row["source_path"] or "",
+        title=row["title"] or "",
+        text=row["text"] or "",
+        state=ItemState(row["state"]),
+        content_hash=row["content_hash"] or "",
+        metadata=_loads(row.get("metadata"), {}),
+        language=row.get("language") or "other",
+        category=row.get("user_category") or row.get("category"),
+        confidence=1.0 if row.get("user_category") else float(row.get("confidence") or 0.0),
+        category_clues=tuple(_loads(row.get("category_clues"), [])),
+        user_category=row.get("user_category"),
+        is_junk=None if junk is None else bool(junk),
+        junk_probability=float(row.get("junk_probability") or 0.0),
+        junk_clues=tuple(_loads(row.get("junk_clues"), [])),
+        priority=float(row.get("priority") or 0.0),
+        summary=_summary(row),
+        error=row.get("error"),
+        created_at=row["created_at"],
+    )
+
+
+def _suggestion(row: dict[str, Any]) -> Suggestion:
+    return Suggestion(
+        id=int(row["id"]),
+        item_id=int(row["item_id"]),
+        kind=SuggestionKind(row["kind"]),
+        reason=row["reason"],
+        confidence=float(row["confidence"]),
+        model_version=row["model_version"],
+        state=SuggestionState(row["state"]),
+        payload=_loads(row.get("payload"), {}),
+    )
+
+
+def _feedback(row: dict[str, Any]) -> Feedback:
+    return Feedback(
+        id=int(row["id"]),
+        item_id=int(row["item_id"]),
+        suggestion_id=row.get("suggestion_id"),
+        verdict=Verdict(row["verdict"]),
+        correction=row.get("correction"),
+        model_version=row["model_version"] or "",
+        input_hash=row["input_hash"] or "",
+        created_at=row["created_at"],
+    )
+
+
+class Store:
+    """Sift's database.
+
+    Args:
+        path: the database file (created if missing), or ``None`` for memory.
+    """
+
+    def __init__(self, path: Path | None) -> None:
+        try:
+            if path is None:
+                conn = sqlite3.connect(":memory:", check_same_thread=False)
+            else:
+                path.parent.mkdir(parents=True, exist_ok=True)
+                conn = sqlite3.connect(str(path), check_same_thread=False, timeout=30)
+        except sqlite3.Error as error:
+            raise UserError(f"cannot open database {path}: {error}") from error
+        self._lock = threading.RLock()
+        self.db = Database(conn)
+        if path is not None:
+            self.db.enable_wal()
+        self.db.execute("PRAGMA foreign_keys = ON")
+        self.db.execute("PRAGMA synchronous = NORMAL")
+        try:
+            MIGRATIONS.apply(self.db)
+        except sqlite3.DatabaseError as error:
+            raise UserError(f"database {path} is damaged or locked: {error}") from error
+
+    # -- plumbing --------------------------------------------------------
+
+    @contextmanager
+    def atomic(self) -> Iterator[Database]:
+        """A transaction (a savepoint when nested), under the store's lock."""
+        with self._lock, self.db.atomic():
+            yield self.db
+
+    def close(self) -> None:
+        """Close the connection (checkpointing the WAL)."""
+        with self._lock:
+            self.db.close()
+
+    def integrity_ok(self) -> bool:
+        """``PRAGMA integrity_check`` says ok."""
+        with self._lock:
+            return self.db.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+
+    def _rows(self, sql: str, params: Sequence[Any] = ()) -> list[dict[str, Any]]:
+        with self._lock:
+            cursor = self.db.execute(sql, list(params))
+            names = [d[0] for d in cursor.description]
+            return [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
+
+    def _one(self, sql: str, params: Sequence[Any] = ()) -> dict[str, Any] | None:
+        rows = self._rows(sql, params)
+        return rows[0] if rows else None
+
+    # -- meta ------------------------------------------------------------
+
+    def get_meta(self, key: str, default: str | None = None) -> str | None:
+        row = self._one("SELECT value FROM meta WHERE key = ?", [key])
+        return row["value"] if row else default
+
+    def set_meta(self, key: str, value: str) -> None:
+        with self.atomic() as db:
+            db["meta"].upsert({"key": key, "value": value}, pk="key")
+
+    # -- sources ---------------------------------------------------------
+
+    def add_source(self, kind: str, path: str) -> int:
+        with self.atomic() as db:
+            existing = self._one("SELECT id FROM sources WHERE path = ?", [path])
+            if existing:
+                return int(existing["id"])
+            table = db["sources"]
+            table.insert({"kind": kind, "path": path, "added_at": now(), "paused": 0, "state": ""})
+            return int(table.last_pk)  # type: ignore[union-attr, arg-type]
+
+    def sources(self) -> list[dict[str, Any]]:
+        return self._rows("SELECT id, kind, path, added_at, paused, state FROM sources ORDER BY id")
+
+    def source_state(self, source_id: int) -> dict[str, Any]:
+        row = self._one("SELECT state FROM sources WHERE id = ?", [source_id])
+        return _loads(row["state"] if row else None, {})
+
+    def set_source_state(self, source_id: int, state: dict[str, Any]) -> None:
+        with self.atomic() as db:
+            db.execute("UPDATE sources SET state = ? WHERE id = ?", [json.dumps(state), source_id])
+
+    def remove_source(self, source_id: int) -> None:
+        with self.atomic() as db:
+            if not self._one("SELECT id FROM sources WHERE id = ?", [source_id]):
+                raise NotFoundError(f"no source {source_id}")
+            db.execute("UPDATE items SET source_id = NULL WHERE source_id = ?", [source_id])
+            db.execute("DELETE FROM sources WHERE id = ?", [source_id])
+
+    # -- items -----------------------------------------------------------
+
+    def find_item(self, *, source_key: str, content_hash: str) -> int | None:
+        """An existing item with this key or (for exact duplicates) this content."""
+        row = self._one(
+            "SELECT id FROM items WHERE source_key = ? OR (content_hash = ? AND content_hash != '')"
+            " ORDER BY id LIMIT 1",
+            [source_key, content_hash],
+        )
+        return int(row["id"]) if row else None
+
+    def insert_item(self, record: dict[str, Any]) -> int:
+        """Insert an item row and its pending jobs in one transaction."""
+        stamp = now()
+        record = {"created_at": stamp, "updated_at": stamp, **record}
+        with self.atomic() as db:
+            table = db["items"]
+            table.insert(record)
+            item_id = int(table.last_pk)  # type: ignore[union-attr, arg-type]
+            if record.get("state") == ItemState.PENDING:
+                db["jobs"].insert(
+                    {"item_id": item_id, "stage": "classify", "created_at": stamp, "attempts": 0}
+                )
+            return item_id
+
+    def update_item(self, item_id: int, **fields: Any) -> None:
+        fields["updated_at"] = now()
+        with self.atomic() as db:
+            db["items"].update(item_id, fields)
+
+    def item(self, item_id: int) -> Item:
+        row = self._one("SELECT * FROM items WHERE id = ?", [item_id])
+        if row is None:
+            raise NotFoundError(f"no item {item_id}")
+        return _item(row)
+
+    def items(self, *, limit: int | None = None, state: ItemState | None = None) -> list[Item]:
+        """Items newest first (by the mail's date or the file's time, then by id)."""
+        sql = "SELECT * FROM items"
+        params: list[Any] = []
+        if state is not None:
+            sql += " WHERE state = ?"
+            params.append(str(state))
+        sql += " ORDER BY item_date DESC, id DESC"
+        if limit is not None:
+            sql += " LIMIT ?"
+            params.append(limit)
+        return [_item(row) for row in self._rows(sql, params)]
+
+    def item_count(self) -> int:
+        row = self._one("SELECT count(*) AS n FROM items")
+        return int(row["n"]) if row else 0
+
+    def item_ids_by_keys(self, keys: Sequence[str]) -> list[int]:
+        if not keys:
+            return []
+        marks = ",".join("?" * len(keys))
+        rows = self._rows(f"SELECT id FROM items WHERE source_key IN ({marks})", list(keys))
+        return [int(r["id"]) for r in rows]
+
+    def set_embedding(self, item_id: int, vector: np.ndarray, model_version: str) -> None:
+        with self.atomic() as db:
+            db["embeddings"].upsert(
+                {
+                    "item_id": item_id,
+                    "model_version": model_version,
+                    "dim": int(vector.shape[0]),
+                    "vector": np.asarray(vector, dtype=np.float32).tobytes(),
+                },
+                pk="item_id",
+            )
+
+    def embedding(self, item_id: int, model_version: str) -> np.ndarray | None:
+        row = self._one(
+            "SELECT vector FROM embeddings WHERE item_id = ? AND model_version = ?",
+            [item_id, model_version],
+        )
+        return None if row is None else np.frombuffer(row["vector"], dtype=np.float32).copy()
+
+    def labelled_embeddings(
+        self, model_version: str, *, junk: bool = False
+    ) -> list[tuple[int, str, np.ndarray, str]]:
+        """``(item_id, label, vector, title)`` for every item the user labelled.
+
+        Args:
+            junk: give junk labels (``junk`` / ``ham``) instead of categories.
+        """
+        column = "i.user_junk" if junk else "i.user_category"
+        rows = self._rows(
+            f"SELECT i.id, {column} AS label, i.title, e.vector, i.labelled_at"
+            f" FROM items i JOIN embeddings e ON e.item_id = i.id"
+            f" WHERE {column} IS NOT NULL AND e.model_version = ?"
+            " ORDER BY i.labelled_at, i.id",
+            [model_version],
+        )
+        out = []
+        for row in rows:
+            label = row["label"]
+            if junk:
+                label = "junk" if int(label) else "ham"
+            out.append(
+                (int(row["id"]), str(label), np.frombuffer(row["vector"], np.float32), row["title"])
+            )
+        return out
+
+    # -- work queue ------------------------------------------------------
+
+    def pending_jobs(self, stage: str, limit: int = 64) -> list[int]:
+        """Item ids waiting at ``stage`` (``classify`` or ``summarize``), oldest first."""
+        rows = self._rows(
+            "SELECT item_id FROM jobs WHERE stage = ? ORDER BY id LIMIT ?", [stage, limit]
+        )
+        return [int(r["item_id"]) for r in rows]
+
+    def advance_job(self, item_id: int, stage: str, **fields: Any) -> None:
+        """Store an item's results and move its job to the next stage, atomically."""
+        fields["updated_at"] = now()
+        with self.atomic() as db:
+            db["items"].update(item_id, fields)
+            db.execute("UPDATE jobs SET stage = ? WHERE item_id = ?", [stage, item_id])
+
+    def job_count(self) -> int:
+        row = self._one("SELECT count(*) AS n FROM jobs")
+        return int(row["n"]) if row else 0
+
+    def finish_job(self, item_id: int, **fields: Any) -> None:
+        """Store an item's results and drop its job, atomically."""
+        fields["updated_at"] = now()
+        with self.atomic() as db:
+            db["items"].update(item_id, fields)
+            db.execute("DELETE FROM jobs WHERE item_id = ?", [item_id])
+
+    def requeue(self, item_id: int) -> None:
+        """Put an item back on the queue (retry after an error)."""
+        with self.atomic() as db:
+            db.execute("DELETE FROM jobs WHERE item_id = ?", [item_id])
+            db["jobs"].insert(
+                {"item_id": item_id, "stage": "classify", "created_at": now(), "attempts": 0}
+            )
+            db["items"].update(item_id, {"state": str(ItemState.PENDING), "error": None})
+
+    def bump_attempts(self, item_id: int) -> int:
+        with self.atomic() as db:
+            db.execute("UPDATE jobs SET attempts = attempts + 1 WHERE item_id = ?", [item_id])
+        row = self._one("SELECT attempts FROM jobs WHERE item_id = ?", [item_id])
+        return int(row["attempts"]) if row else 0
+
+    # -- suggestions -----------------------------------------------------
+
+    def replace_suggestions(self, item_id: int, rows: Sequence[dict[str, Any]]) -> None:
+        """Swap an item's open suggestions for new ones (decided ones stay)."""
+        with self.atomic() as db:
+            db.execute(
+                "DELETE FROM suggestions WHERE item_id = ? AND state = ?",
+                [item_id, str(SuggestionState.OPEN)],
+            )
+            decided = {
+                r["kind"]
+                for r in self._rows("SELECT kind FROM suggestions WHERE item_id = ?", [item_id])
+            }
+            stamp = now()
+            fresh = [
+                {**row, "item_id": item_id, "state": str(SuggestionState.OPEN), "created_at": stamp}
+                for row in rows
+                if row["kind"] not in decided
+            ]
+            if fresh:
+                db["suggestions"].insert_all(fresh)
+
+    def suggestions(
+        self, item_id: int | None = None, *, state: SuggestionState | None = None
+    ) -> list[Suggestion]:
+        clauses: list[str] = []
+        params: list[Any] = []
+        if item_id is not None:
+            clauses.append("item_id = ?")
+            params.append(item_id)
+        if state is not None:
+            clauses.append("state = ?")
+            params.append(str(state))
+        where = f" WHERE {' AND '.join(clauses)}" if clauses else ""
+        rows = self._rows(f"SELECT * FROM suggestions{where} ORDER BY item_id DESC, id", params)
+        return [_suggestion(r) for r in rows]
+
+    def suggestion(self, suggestion_id: int) -> Suggestion:
+        row = self._one("SELECT * FROM suggestions WHERE id = ?", [suggestion_id])
+        if row is None:
+            raise NotFoundError(f"no suggestion {suggestion_id}")
+        return _suggestion(row)
+
+    def decide_suggestion(self, suggestion_id: int, state: SuggestionState) -> None:
+        with self.atomic() as db:
+            db["suggestions"].update(suggestion_id, {"state": str(state), "decided_at": now()})
+
+    # -- feedback --------------------------------------------------------
+
+    def add_feedback(
+        self,
+        *,
+        item_id: int,
+        verdict: Verdict,
+        model_version: str,
+        input_hash: str,
+        suggestion_id: int | None = None,
+        correction: str | None = None,
+    ) -> int:
+        with self.atomic() as db:
+            table = db["feedback"]
+            table.insert(
+                {
+                    "item_id": item_id,
+                    "suggestion_id": suggestion_id,
+                    "verdict": str(verdict),
+                    "correction": correction,
+                    "model_version": model_version,
+                    "input_hash": input_hash,
+                    "created_at": now(),
+                }
+            )
+            return int(table.last_pk)  # type: ignore[union-attr, arg-type]
+
+    def feedback(self, item_id: int | None = None) -> list[Feedback]:
+        if item_id is None:
+            rows = self._rows("SELECT * FROM feedback ORDER BY id")
+        else:
+            rows = self._rows("SELECT * FROM feedback WHERE item_id = ? ORDER BY id", [item_id])
+        return [_feedback(r) for r in rows]
+
+    def feedback_count(self, *, since_id: int = 0) -> int:
+        row = self._one("SELECT count(*) AS n FROM feedback WHERE id > ?", [since_id])
+        return int(row["n"]) if row else 0
+
+    def last_feedback_id(self) -> int:
+        row = self._one("SELECT max(id) AS n FROM feedback")
+        return int(row["n"] or 0) if row else 0
+
+    # -- categories ------------------------------------------------------
+
+    def categories(self, kind: ItemKind | None = None) -> list[Category]:
+        if kind is None:
+            rows = self._rows("SELECT * FROM categories ORDER BY kind, position, name")
+        else:
+            rows = self._rows(
+                "SELECT * FROM categories WHERE kind = ? ORDER BY position, name", [str(kind)]
+            )
+        return [Category(r["name"], r["description"] or "", ItemKind(r["kind"])) for r in rows]
+
+    def upsert_category(self, category: Category) -> None:
+        with self.atomic() as db:
+            existing = self._one("SELECT position FROM categories WHERE name = ?", [category.name])
+            position = (
+                existing["position"]
+                if existing
+                else int(
+                    (self._one("SELECT max(position) AS p FROM categories") or {}).get("p") or 0
+                )
+                + 1
+            )
+            db["categories"].upsert(
+                {
+                    "name": category.name,
+                    "description": category.description,
+                    "kind": str(category.kind),
+                    "position": position,
+                },
+                pk="name",
+            )
+
+    def rename_category(self, old: str, new: str) -> None:
+        with self.atomic() as db:
+            if not self._one("SELECT name FROM categories WHERE name = ?", [old]):
+                raise NotFoundError(f"no category {old!r}")
+            if self._one("SELECT name FROM categories WHERE name = ?", [new]):
+                raise UserError(f"category {new!r} exists already")
+            db.execute("UPDATE categories SET name = ? WHERE name = ?", [new, old])
+            db.execute("UPDATE items SET user_category = ? WHERE user_category = ?", [new, old])
+            db.execute("UPDATE items SET category = ? WHERE category = ?", [new, old])
+
+    def delete_category(self, name: str) -> None:
+        with self.atomic() as db:
+            db.execute("DELETE FROM categories WHERE name = ?", [name])
+            db.execute("UPDATE items SET user_category = NULL WHERE user_category = ?", [name])
+
+    # -- junk token counts -------------------------------------------------
+
+    def token_counts(self, tokens: Sequence[str]) -> dict[str, tuple[int, int]]:
+        """``token -> (junk count, ham count)`` for the given tokens."""
+        out: dict[str, tuple[int, int]] = {}
+        unique = list(dict.fromkeys(tokens))
+        for start in range(0, len(unique), 500):
+            chunk = unique[start : start + 500]
+            marks = ",".join("?" * len(chunk))
+            for row in self._rows(
+                f"SELECT token, junk, ham FROM junk_tokens WHERE token IN ({marks})", chunk
+            ):
+                out[row["token"]] = (int(row["junk"]), int(row["ham"]))
+        return out
+
+    def add_token_counts(self, tokens: Sequence[str], *, junk: bool, delta: int = 1) -> None:
+        column = "junk" if junk else "ham"
+        unique = list(dict.fromkeys(tokens))
+        with self.atomic() as db:
+            db.conn.executemany(
+                f"INSERT INTO junk_tokens (token, junk, ham) VALUES (?, ?, ?)"
+                f" ON CONFLICT(token) DO UPDATE SET {column} = max(0, {column} + ?)",
+                [
+                    (t, max(delta, 0) if junk else 0, 0 if junk else max(delta, 0), delta)
+                    for t in unique
+                ],
+            )
+            key = f"junk_messages_{column}"
+            current = int(self.get_meta(key, "0") or 0)
+            db["meta"].upsert({"key": key, "value": str(max(0, current + delta))}, pk="key")
+
+    # -- model versions ----------------------------------------------------
+
+    def add_model_version(
+        self, *, task: str, version: str, path: str, metrics: dict[str, Any], active: bool
+    ) -> None:
+        with self.atomic() as db:
+            if active:
+                db.execute("UPDATE model_versions SET active = 0 WHERE task = ?", [task])
+            db["model_versions"].insert(
+                {
+                    "task": task,
+                    "version": version,
+                    "path": path,
+                    "metrics": json.dumps(metrics),
+                    "active": int(active),
+                    "created_at": now(),
+                }
+            )
+
+    def active_model(self, task: str) -> dict[str, Any] | None:
+        return self._one(
+            "SELECT * FROM model_versions WHERE task = ? AND active = 1 ORDER BY id DESC LIMIT 1",
+            [task],
+        )
+
+    def model_versions(self, task: str | None = None) -> list[dict[str, Any]]:
+        if task is None:
+            return self._rows("SELECT * FROM model_versions ORDER BY id")
+        return self._rows("SELECT * FROM model_versions WHERE task = ? ORDER BY id", [task])
+
+    # -- stats -------------------------------------------------------------
+
+    def counts(self) -> dict[str, Any]:
+        """Numbers for ``sift stats``."""
+
+        def scalar(sql: str, params: Sequence[Any] = ()) -> int:
+            row = self._one(sql, params)
+            return int(next(iter(row.values())) or 0) if row else 0
+
+        return {
+            "items": scalar("SELECT count(*) FROM items"),
+            "mail": scalar("SELECT count(*) FROM items WHERE kind = 'mail'"),
+            "documents": scalar("SELECT count(*) FROM items WHERE kind = 'document'"),
+            "errors": scalar("SELECT count(*) FROM items WHERE state = 'error'"),
+            "pending": scalar("SELECT count(*) FROM jobs"),
+            "junk": scalar("SELECT count(*) FROM items WHERE coalesce(user_junk, is_junk) = 1"),
+            "suggestions_open": scalar("SELECT count(*) FROM suggestions WHERE state = 'open'"),
+            "suggestions_accepted": scalar(
+                "SELECT count(*) FROM suggestions WHERE state = 'accepted'"
+            ),
+            "suggestions_rejected": scalar(
+                "SELECT count(*) FROM suggestions WHERE state = 'rejected'"
+            ),
+            "feedback": scalar("SELECT count(*) FROM feedback"),
+            "sources": scalar("SELECT count(*) FROM sources"),
+            "by_category": {
+                r["category"]: int(r["n"])
+                for r in self._rows(
+                    "SELECT coalesce(user_category, category, 'unsure') AS category,"
+                    " count(*) AS n FROM items WHERE state = 'ready'"
+                    " GROUP BY 1 ORDER BY 2 DESC"
+                )
+            },
+        }

@@ -1,0 +1,242 @@
+"""Typed values that cross layers: items, suggestions, feedback, progress.
+
+Everything here is a frozen dataclass or an enum. Store rows are turned into
+these at the edge of ``store.py``; the CLI, the GUI and scripts only ever see
+these types, never dicts or database rows.
+"""
+
+from __future__ import annotations
+
+import enum
+from dataclasses import dataclass
+from dataclasses import field
+
+
+class ItemKind(enum.StrEnum):
+    """What an item is: a mail message or a document file."""
+
+    MAIL = "mail"
+    DOCUMENT = "document"
+
+
+class ItemState(enum.StrEnum):
+    """Where an item stands in the pipeline."""
+
+    PENDING = "pending"  # stored, waiting for classification / summary
+    READY = "ready"  # classified and (if asked) summarized
+    ERROR = "error"  # could not be read or processed; see Item.error
+
+
+class SuggestionKind(enum.StrEnum):
+    """The actions Sift can suggest."""
+
+    ARCHIVE = "archive"
+    FILE_INTO = "file_into"
+    FOLLOW_UP = "follow_up"
+    REPLY_DRAFT = "reply_draft"
+    MARK_JUNK = "mark_junk"
+    CALENDAR_EVENT = "calendar_event"
+    UNSUBSCRIBE = "unsubscribe"
+    READ_LATER = "read_later"
+    RECORD_BILL = "record_bill"
+
+
+class SuggestionState(enum.StrEnum):
+    """A suggestion's life: open until the user accepts or rejects it."""
+
+    OPEN = "open"
+    ACCEPTED = "accepted"
+    REJECTED = "rejected"
+
+
+class Verdict(enum.StrEnum):
+    """Explicit feedback verdicts."""
+
+    ACCEPT = "accept"
+    REJECT = "reject"
+    LABEL = "label"  # the user set an item's category
+    JUNK = "junk"
+    NOT_JUNK = "not_junk"
+
+
+@dataclass(frozen=True, slots=True)
+class Extracted:
+    """Clean text and metadata pulled out of one file or message.
+
+    Attributes:
+        kind: mail or document.
+        title: the subject of a mail, or a document's title / file name.
+        text: the new text of the item (quoted replies and signatures removed
+            for mail), whitespace normalised.
+        metadata: string fields, for mail at least ``from``, ``to``, ``cc``,
+            ``date`` (ISO 8601), ``message_id``, ``in_reply_to``,
+            ``references``, ``list_unsubscribe`` when present; for documents
+            ``format``.
+        quoted: quoted reply text separated from ``text`` (kept, not lost).
+        language: ``en``, ``zh`` or ``other``.
+    """
+
+    kind: ItemKind
+    title: str
+    text: str
+    metadata: dict[str, str] = field(default_factory=dict)
+    quoted: str = ""
+    language: str = "other"
+
+
+@dataclass(frozen=True, slots=True)
+class Category:
+    """A triage category (mail) or document type (files), the user's to edit."""
+
+    name: str
+    description: str
+    kind: ItemKind
+
+
+@dataclass(frozen=True, slots=True)
+class Prediction:
+    """A classifier's answer for one item.
+
+    Attributes:
+        label: the chosen label, or ``None`` when the classifier abstains.
+        confidence: probability of ``label`` (or of the best label when
+            abstaining), in [0, 1].
+        scores: every label's probability.
+        clues: short human-readable reasons (nearest examples, key words).
+        model_version: which model produced this.
+    """
+
+    label: str | None
+    confidence: float
+    scores: dict[str, float]
+    clues: tuple[str, ...]
+    model_version: str
+
+    @property
+    def unsure(self) -> bool:
+        """True when the classifier abstained."""
+        return self.label is None
+
+
+@dataclass(frozen=True, slots=True)
+class JunkVerdict:
+    """The junk filter's answer for one item."""
+
+    is_junk: bool | None  # None: unsure
+    probability: float
+    clues: tuple[str, ...]
+    model_version: str
+
+
+@dataclass(frozen=True, slots=True)
+class Summary:
+    """A summary of one item.
+
+    Attributes:
+        one_line: a single-sentence summary.
+        key_points: the main facts.
+        action_items: what the reader is asked to do.
+        extractive: True when the LLM was unavailable and the summary was
+            built from the item's own sentences.
+        model_version: the model that wrote it (``extractive`` otherwise).
+    """
+
+    one_line: str
+    key_points: tuple[str, ...] = ()
+    action_items: tuple[str, ...] = ()
+    extractive: bool = False
+    model_version: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class Item:
+    """One mail or document as Sift knows it."""
+
+    id: int
+    kind: ItemKind
+    source_path: str
+    title: str
+    text: str
+    state: ItemState
+    content_hash: str
+    metadata: dict[str, str]
+    language: str
+    category: str | None
+    confidence: float
+    category_clues: tuple[str, ...]
+    user_category: str | None
+    is_junk: bool | None
+    junk_probability: float
+    junk_clues: tuple[str, ...]
+    priority: float
+    summary: Summary | None
+    error: str | None
+    created_at: str
+
+    @property
+    def summary_text(self) -> str:
+        """The one-line summary, or an empty string."""
+        return self.summary.one_line if self.summary else ""
+
+
+@dataclass(frozen=True, slots=True)
+class Suggestion:
+    """An action Sift proposes for an item, with its reason."""
+
+    id: int
+    item_id: int
+    kind: SuggestionKind
+    reason: str
+    confidence: float
+    model_version: str
+    state: SuggestionState
+    payload: dict[str, str] = field(default_factory=dict)
+
+
+@dataclass(frozen=True, slots=True)
+class Feedback:
+    """One explicit verdict with its provenance."""
+
+    id: int
+    item_id: int
+    suggestion_id: int | None
+    verdict: Verdict
+    correction: str | None
+    model_version: str
+    input_hash: str
+    created_at: str
+
+
+@dataclass(frozen=True, slots=True)
+class Progress:
+    """Progress of a long operation, reported through a callback."""
+
+    stage: str
+    done: int
+    total: int
+    message: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class TrainReport:
+    """What ``Sift.train`` did.
+
+    Attributes:
+        task: ``category`` or ``junk``.
+        trained_on: feedback examples used for training.
+        held_out: examples kept aside for evaluation.
+        old_accuracy / new_accuracy: held-out accuracy of the serving model
+            and of the candidate.
+        promoted: whether the candidate now serves.
+        version: the version that serves after the call.
+        reason: why it was (or was not) promoted.
+    """
+
+    task: str
+    trained_on: int
+    held_out: int
+    old_accuracy: float | None
+    new_accuracy: float | None
+    promoted: bool
+    version: str
+    reason: str

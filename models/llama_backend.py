@@ -1,0 +1,201 @@
+"""GGUF chat models through llama-cpp-python.
+
+The model loads on first use (mmap, about half a second for the default), so
+constructing a ``LlamaGenerator`` is free. One instance is not thread-safe: the
+engine calls it from a single model thread, as llama-cpp's own server does.
+"""
+
+from __future__ import annotations
+
+import os
+import threading
+import time
+from collections.abc import Callable
+from collections.abc import Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING
+from typing import Any
+
+from models.base import Generation
+from models.base import ModelInfo
+
+if TYPE_CHECKING:
+    from llama_cpp import Llama
+
+
+class LlamaLoadError(Exception):
+    """The GGUF file is missing, corrupt or not loadable."""
+
+
+def default_threads() -> int:
+    """Physical-ish core count: llama.cpp gains nothing from hyper-threads."""
+    count = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
+    return max(1, count or 1)
+
+
+def gpu_layers(requested: int | None) -> int:
+    """How many layers to offload: all (-1) when llama.cpp was built with GPU support.
+
+    Args:
+        requested: an explicit count from the settings, or ``None`` for auto.
+    """
+    if requested is not None:
+        return requested
+    import llama_cpp  # noqa: PLC0415 - lazy: a heavy native import
+
+    return -1 if llama_cpp.llama_supports_gpu_offload() else 0
+
+
+class LlamaGenerator:
+    """A chat model in a GGUF file.
+
+    Args:
+        path: the .gguf file.
+        name: display / registry name.
+        version: stable identifier of the weights.
+        n_ctx: context window to allocate.
+        n_threads: CPU threads (default: the cores this process may use).
+        n_gpu_layers: layers to offload; ``None`` offloads all when a GPU build is present.
+        lora_path: optional GGUF LoRA adapter.
+        seed: sampling seed (generation is greedy, so this only matters for ties).
+    """
+
+    def __init__(
+        self,
+        path: Path,
+        *,
+        name: str,
+        version: str,
+        n_ctx: int = 4096,
+        n_threads: int | None = None,
+        n_gpu_layers: int | None = None,
+        lora_path: Path | None = None,
+        seed: int = 0,
+    ) -> None:
+        self._path = path
+        self._name = name
+        self._version = version
+        self._n_ctx = n_ctx
+        self._n_threads = n_threads or default_threads()
+        self._n_gpu_layers = n_gpu_layers
+        self._lora_path = lora_path
+        self._seed = seed
+        self._llama: Llama | None = None
+        self._device = "cpu"
+        self._lock = threading.Lock()
+
+    @property
+    def info(self) -> ModelInfo:
+        return ModelInfo(
+            name=self._name,
+            version=self._version,
+            path=str(self._path),
+            backend="llama-cpp",
+            device=self._device,
+        )
+
+    @property
+    def context_length(self) -> int:
+        return self._n_ctx
+
+    @property
+    def loaded(self) -> bool:
+        """Whether the weights are in memory."""
+        return self._llama is not None
+
+    def load(self) -> Llama:
+        """Load the weights now (idempotent)."""
+        with self._lock:
+            if self._llama is None:
+                self._llama = self._open()
+            return self._llama
+
+    def _open(self) -> Llama:
+        if not self._path.is_file():
+            raise LlamaLoadError(f"model file not found: {self._path}")
+        with self._path.open("rb") as handle:
+            if handle.read(4) != b"GGUF":
+                raise LlamaLoadError(f"{self._path.name} is not a GGUF file")
+        from llama_cpp import Llama  # noqa: PLC0415 - lazy: a heavy native import
+
+        layers = gpu_layers(self._n_gpu_layers)
+        try:
+            llama = Llama(
+                model_path=str(self._path),
+                n_ctx=self._n_ctx,
+                n_threads=self._n_threads,
+                n_threads_batch=self._n_threads,
+                n_gpu_layers=layers,
+                lora_path=str(self._lora_path) if self._lora_path else None,
+                seed=self._seed,
+                verbose=False,
+            )
+        except (ValueError, RuntimeError) as error:
+            raise LlamaLoadError(f"llama.cpp could not load {self._path.name}: {error}") from error
+        self._device = "cuda" if layers != 0 else "cpu"
+        return llama
+
+    def count_tokens(self, text: str) -> int:
+        llama = self.load()
+        return len(llama.tokenize(text.encode("utf-8"), add_bos=False, special=False))
+
+    def generate(
+        self,
+        messages: Sequence[dict[str, str]],
+        *,
+        schema: dict[str, Any] | None = None,
+        max_tokens: int = 256,
+        on_token: Callable[[str], None] | None = None,
+        cancel: threading.Event | None = None,
+    ) -> Generation:
+        """Run one chat completion, greedy, streaming tokens to ``on_token``.
+
+        Cancelling stops generation between tokens and returns what was
+        produced so far with ``cancelled=True``.
+        """
+        llama = self.load()
+        response_format: Any = (
+            {"type": "json_object", "schema": schema} if schema is not None else None
+        )
+        started = time.perf_counter()
+        pieces: list[str] = []
+        cancelled = False
+        with self._lock:
+            stream = llama.create_chat_completion(
+                messages=list(messages),  # type: ignore[arg-type]
+                response_format=response_format,
+                max_tokens=max_tokens,
+                temperature=0.0,
+                top_k=1,
+                stream=True,
+            )
+            for chunk in stream:
+                if cancel is not None and cancel.is_set():
+                    cancelled = True
+                    break
+                delta = chunk["choices"][0]["delta"]  # type: ignore[index]
+                piece = delta.get("content") or ""  # type: ignore[union-attr]
+                if piece:
+                    pieces.append(piece)
+                    if on_token is not None:
+                        on_token(piece)
+            close = getattr(stream, "close", None)
+            if close is not None:
+                close()
+        text = "".join(pieces)
+        # Each streamed chunk carries one sampled token; what else sits in the
+        # context is the prompt.
+        completion = len(pieces)
+        return Generation(
+            text=text,
+            prompt_tokens=max(0, llama.n_tokens - completion),
+            completion_tokens=completion,
+            seconds=time.perf_counter() - started,
+            cancelled=cancelled,
+        )
+
+    def close(self) -> None:
+        with self._lock:
+            if self._llama is not None:
+                self._llama.close()
+                self._llama = None
