@@ -1,0 +1,374 @@
+"""The ``sift`` command line (everything but the GUI, which ``ui.main`` adds).
+
+Every command that lists or reports takes ``--json``. Errors the user can fix
+print one line and exit with status 2; bugs print a traceback.
+"""
+
+from __future__ import annotations
+
+import argparse
+import dataclasses
+import json
+import signal
+import sys
+import threading
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+from assistant.engine import Sift
+from assistant.errors import UserError
+from assistant.report import item_line
+from assistant.report import print_item
+from assistant.report import print_report
+from assistant.sources import SourceKind
+from assistant.types import Item
+from assistant.types import ItemKind
+from assistant.types import Progress
+
+SAMPLE = Path(__file__).resolve().parents[1] / "resources" / "sample"
+
+
+def _jsonable(value: Any) -> Any:
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        out = {f.name: _jsonable(getattr(value, f.name)) for f in dataclasses.fields(value)}
+        if isinstance(value, Item):
+            out.pop("text", None)
+            out["text_chars"] = len(value.text)
+        return out
+    if isinstance(value, dict):
+        return {str(k): _jsonable(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_jsonable(v) for v in value]
+    return value
+
+
+def emit(value: Any) -> None:
+    """Print a value as JSON."""
+    print(json.dumps(_jsonable(value), ensure_ascii=False, indent=2))
+
+
+def _progress(args: argparse.Namespace) -> Any:
+    if args.json or args.quiet:
+        return None
+
+    def show(progress: Progress) -> None:
+        print(
+            f"\r{progress.stage:>10}: {progress.done}/{progress.total} {progress.message[:50]:<50}",
+            end="" if progress.done < progress.total else "\n",
+            file=sys.stderr,
+            flush=True,
+        )
+
+    return show
+
+
+def open_sift(args: argparse.Namespace) -> Sift:
+    """A Sift on the chosen data folder, with progress on stderr."""
+    return Sift(args.data_dir, progress=_progress(args))
+
+
+def demo_paths() -> list[Path]:
+    """The bundled sample inbox and documents."""
+    return [SAMPLE / "inbox.mbox", SAMPLE / "documents"]
+
+
+def cmd_demo(args: argparse.Namespace) -> int:
+    if args.data_dir is None:
+        from assistant.paths import resolve  # noqa: PLC0415
+
+        args.data_dir = resolve().data / "demo"
+    with open_sift(args) as sift:
+        items = sift.ingest(demo_paths(), summarize=not args.no_summaries)
+        if args.json:
+            emit([{"item": it, "suggestions": sift.suggestions(it.id)} for it in items])
+        else:
+            print_report(sift, items)
+    return 0
+
+
+def cmd_watch(args: argparse.Namespace) -> int:
+    from assistant.watcher import Watcher  # noqa: PLC0415
+
+    stop = threading.Event()
+    with open_sift(args) as sift:
+        sources = sift.sources()
+        if not sources:
+            raise UserError("no sources to watch; add one with `sift sources add PATH`")
+        roots = [Path(s["path"]) for s in sources]
+        print(f"initial scan of {len(roots)} source(s)…", file=sys.stderr)
+        sift.ingest(roots, summarize=not args.no_summaries)
+        lock = threading.Lock()
+
+        def changed(paths: list[Path]) -> None:
+            targets = set()
+            for path in paths:
+                for source in sources:
+                    root = Path(source["path"])
+                    if path == root or root in path.parents:
+                        folder = source["kind"] == SourceKind.FOLDER
+                        targets.add(path if folder else root)
+            with lock:
+                for item in sift.ingest(sorted(targets), summarize=not args.no_summaries):
+                    print(item_line(item), flush=True)
+
+        watcher = Watcher(
+            [(s["kind"], s["path"]) for s in sources],
+            changed,
+            delay=sift.settings.stability_seconds,
+        )
+        signal.signal(signal.SIGINT, lambda *_: stop.set())
+        signal.signal(signal.SIGTERM, lambda *_: stop.set())
+        watcher.start()
+        print("watching; Ctrl-C stops", file=sys.stderr, flush=True)
+        try:
+            stop.wait()
+        finally:
+            sift.cancel.set()
+            watcher.stop()
+            print("stopped", file=sys.stderr)
+    return 0
+
+
+def cmd_sources(args: argparse.Namespace) -> int:
+    with open_sift(args) as sift:
+        if args.action == "add":
+            for path in args.paths:
+                source_id = sift.add_source(path)
+                if not args.json:
+                    print(f"source {source_id}: {Path(path).expanduser().absolute()}")
+        elif args.action == "remove":
+            for source_id in args.paths:
+                sift.remove_source(int(source_id))
+        rows = sift.sources()
+        if args.json:
+            emit(rows)
+        elif args.action == "list":
+            for row in rows:
+                print(f"{row['id']:>4}  {row['kind']:<8} {row['path']}")
+    return 0
+
+
+def cmd_ingest(args: argparse.Namespace) -> int:
+    with open_sift(args) as sift:
+        items = sift.ingest(args.paths, summarize=not args.no_summaries)
+        if args.json:
+            emit(items)
+        else:
+            for item in items:
+                print(item_line(item))
+    return 0
+
+
+def cmd_items(args: argparse.Namespace) -> int:
+    with open_sift(args) as sift:
+        items = sift.items(limit=args.limit)
+        if args.json:
+            emit(items)
+        else:
+            for item in items:
+                print(item_line(item))
+    return 0
+
+
+def cmd_show(args: argparse.Namespace) -> int:
+    with open_sift(args) as sift:
+        item = sift.item(args.id)
+        suggestions = sift.suggestions(item.id, state=None)
+        if args.json:
+            emit({"item": item, "text": item.text, "suggestions": suggestions})
+        else:
+            print_item(item, suggestions, full=True)
+    return 0
+
+
+def cmd_summarize(args: argparse.Namespace) -> int:
+    with open_sift(args) as sift:
+        streamed = not args.json
+
+        def on_token(piece: str) -> None:
+            print(piece, end="", file=sys.stderr, flush=True)
+
+        summary = sift.summarize_file(args.file, on_token=on_token if streamed else None)
+        if streamed:
+            print(file=sys.stderr)
+        if args.json:
+            emit(summary)
+        else:
+            label = " (extractive: the language model was not used)" if summary.extractive else ""
+            print(f"Summary{label}: {summary.one_line}")
+            for point in summary.key_points:
+                print(f"  - {point}")
+            for action in summary.action_items:
+                print(f"  → {action}")
+    return 0
+
+
+def cmd_suggestions(args: argparse.Namespace) -> int:
+    with open_sift(args) as sift:
+        suggestions = sift.suggestions(args.item)
+        if args.json:
+            emit(suggestions)
+        else:
+            for s in suggestions:
+                print(
+                    f"{s.id:>5}  item {s.item_id:<5} {s.kind:<14} {s.confidence:4.0%}  {s.reason}"
+                )
+    return 0
+
+
+def cmd_accept(args: argparse.Namespace) -> int:
+    with open_sift(args) as sift:
+        suggestion = sift.accept(args.id)
+        emit(suggestion) if args.json else print(f"accepted {suggestion.id}: {suggestion.kind}")
+    return 0
+
+
+def cmd_reject(args: argparse.Namespace) -> int:
+    with open_sift(args) as sift:
+        suggestion = sift.reject(args.id, correct=args.correct)
+        if args.json:
+            emit(suggestion)
+        else:
+            extra = f"; item filed as {args.correct}" if args.correct else ""
+            print(f"rejected {suggestion.id}: {suggestion.kind}{extra}")
+    return 0
+
+
+def cmd_label(args: argparse.Namespace) -> int:
+    with open_sift(args) as sift:
+        item = sift.label(args.item, args.category)
+        emit(item) if args.json else print(item_line(item))
+    return 0
+
+
+def cmd_junk(args: argparse.Namespace) -> int:
+    with open_sift(args) as sift:
+        item = sift.mark_junk(args.item, args.command == "junk")
+        emit(item) if args.json else print(item_line(item))
+    return 0
+
+
+def cmd_train(args: argparse.Namespace) -> int:
+    with open_sift(args) as sift:
+        report = sift.train()
+        if args.json:
+            emit(report)
+        else:
+
+            def pct(value: float | None) -> str:
+                return "n/a" if value is None else f"{value:.1%}"
+
+            print(f"task {report.task}: trained on {report.trained_on}, held out {report.held_out}")
+            print(
+                f"held-out accuracy: serving {pct(report.old_accuracy)}, "
+                f"candidate {pct(report.new_accuracy)}"
+            )
+            print(f"{'promoted' if report.promoted else 'not promoted'}: {report.reason}")
+            print(f"serving: {report.version}")
+    return 0
+
+
+def cmd_stats(args: argparse.Namespace) -> int:
+    with open_sift(args) as sift:
+        stats = sift.stats()
+        if args.json:
+            emit(stats)
+        else:
+            for key, value in stats.items():
+                print(f"{key:>22}: {value}")
+    return 0
+
+
+def cmd_categories(args: argparse.Namespace) -> int:
+    with open_sift(args) as sift:
+        if args.action == "add":
+            sift.add_category(args.name, args.description or "", kind=ItemKind(args.kind))
+        elif args.action == "rename":
+            sift.rename_category(args.name, args.new_name)
+        elif args.action == "delete":
+            sift.delete_category(args.name)
+        categories = sift.categories()
+        if args.json:
+            emit(categories)
+        else:
+            for c in categories:
+                print(f"{c.kind:<9} {c.name:<14} {c.description[:70]}")
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The argument parser for every engine command."""
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument("--data-dir", type=Path, default=None, help="where Sift keeps its data")
+    common.add_argument("--json", action="store_true", help="print JSON")
+    common.add_argument("-q", "--quiet", action="store_true", help="no progress output")
+    parser = argparse.ArgumentParser(prog="sift", description="Your local mail and file assistant.")
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    def add(name: str, handler: Any, help_text: str) -> argparse.ArgumentParser:
+        p = sub.add_parser(name, parents=[common], help=help_text, description=help_text)
+        p.set_defaults(handler=handler)
+        return p
+
+    demo = add("demo", cmd_demo, "ingest the bundled sample inbox and documents and report")
+    demo.add_argument("--headless", action="store_true", help="print a report instead of the GUI")
+    demo.add_argument("--no-summaries", action="store_true")
+    add("gui", None, "open the desktop app")
+    watch = add("watch", cmd_watch, "watch the sources and process changes (Ctrl-C stops)")
+    watch.add_argument("--no-summaries", action="store_true")
+    sources = add("sources", cmd_sources, "add, list or remove watched folders and mailboxes")
+    sources.add_argument("action", choices=["add", "list", "remove"])
+    sources.add_argument("paths", nargs="*", help="paths to add, or ids to remove")
+    ingest = add("ingest", cmd_ingest, "read files, folders, mbox files or Maildirs now")
+    ingest.add_argument("paths", nargs="+", type=Path)
+    ingest.add_argument("--no-summaries", action="store_true")
+    items = add("items", cmd_items, "list items, newest first")
+    items.add_argument("--limit", type=int, default=None)
+    show = add("show", cmd_show, "show one item with its summary and suggestions")
+    show.add_argument("id", type=int)
+    summarize = add("summarize", cmd_summarize, "summarize one file without storing it")
+    summarize.add_argument("file", type=Path)
+    suggestions = add("suggestions", cmd_suggestions, "list open suggestions")
+    suggestions.add_argument("--item", type=int, default=None)
+    accept = add("accept", cmd_accept, "accept a suggestion")
+    accept.add_argument("id", type=int)
+    reject = add("reject", cmd_reject, "reject a suggestion, optionally with the right category")
+    reject.add_argument("id", type=int)
+    reject.add_argument("--correct", default=None, metavar="LABEL")
+    label = add("label", cmd_label, "set an item's category (created if new)")
+    label.add_argument("item", type=int)
+    label.add_argument("category")
+    for name, text in (("junk", "mark an item as junk"), ("not-junk", "mark an item as not junk")):
+        p = add(name, cmd_junk, text)
+        p.add_argument("item", type=int)
+    add("train", cmd_train, "fine-tune on feedback; promote only if better on held-out data")
+    add("stats", cmd_stats, "counts of items, suggestions, feedback and models")
+    categories = add("categories", cmd_categories, "list, add, rename or delete categories")
+    categories.add_argument(
+        "action", nargs="?", default="list", choices=["list", "add", "rename", "delete"]
+    )
+    categories.add_argument("name", nargs="?")
+    categories.add_argument("new_name", nargs="?")
+    categories.add_argument("--description", default=None)
+    categories.add_argument("--kind", default="mail", choices=[k.value for k in ItemKind])
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run one command; returns the exit status."""
+    args = build_parser().parse_args(argv)
+    if args.handler is None:
+        print("the GUI is started by `sift gui` from the installed command", file=sys.stderr)
+        return 2
+    try:
+        return int(args.handler(args))
+    except UserError as error:
+        print(f"sift: {error}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,411 @@
+"""``Sift``: the engine's one public object, used by the CLI, the GUI and scripts.
+
+It wires the store, the models and the pipeline together. Models are created
+lazily from the settings unless a caller passes its own (tests pass fakes).
+Every method is safe to call from any one thread at a time; the GUI calls it
+from its worker threads only.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+import threading
+from collections.abc import Callable
+from collections.abc import Iterable
+from pathlib import Path
+from types import TracebackType
+from typing import Any
+
+from assistant import paths as paths_module
+from assistant import settings as settings_module
+from assistant.errors import ExtractionError
+from assistant.errors import ModelError
+from assistant.errors import NotFoundError
+from assistant.errors import UserError
+from assistant.junk import JunkFilter
+from assistant.learning import Learner
+from assistant.pipeline import Pipeline
+from assistant.sources import Incoming
+from assistant.sources import kind_of
+from assistant.sources import scan
+from assistant.store import Store
+from assistant.store import now
+from assistant.summarize import Summarizer
+from assistant.triage import Triage
+from assistant.types import Category
+from assistant.types import Extracted
+from assistant.types import Item
+from assistant.types import ItemKind
+from assistant.types import ItemState
+from assistant.types import Progress
+from assistant.types import Suggestion
+from assistant.types import SuggestionState
+from assistant.types import Summary
+from assistant.types import TrainReport
+from models.base import Embedder
+from models.base import Generator
+from models.registry import ModelChoice
+from models.registry import ModelNotFound
+from models.registry import build_embedder
+from models.registry import build_generator
+
+log = logging.getLogger(__name__)
+
+ProgressCallback = Callable[[Progress], None]
+
+
+def content_hash(extracted: Extracted) -> str:
+    """Identity of an item's content, for merging exact duplicates."""
+    digest = hashlib.sha256()
+    for part in (extracted.kind, extracted.title, extracted.text, extracted.quoted):
+        digest.update(part.encode("utf-8", "surrogatepass"))
+        digest.update(b"\0")
+    return digest.hexdigest()
+
+
+class Sift:
+    """The assistant.
+
+    Args:
+        data_dir: where the database and trained models live (default:
+            ``SIFT_HOME`` or the platform's data folder).
+        settings: override the stored settings.
+        generator: an LLM backend to use instead of the configured one.
+        embedder: an embedding backend to use instead of the configured one.
+        progress: called with progress of long operations.
+    """
+
+    def __init__(
+        self,
+        data_dir: Path | str | None = None,
+        *,
+        settings: settings_module.Settings | None = None,
+        generator: Generator | None = None,
+        embedder: Embedder | None = None,
+        progress: ProgressCallback | None = None,
+    ) -> None:
+        self.paths = paths_module.resolve(data_dir).ensure()
+        self.settings = settings or settings_module.load(self.paths.settings)
+        self.store = Store(self.paths.database)
+        self._progress = progress or (lambda _p: None)
+        self._generator = generator
+        self._generator_error: str | None = None
+        self._embedder = embedder
+        self._lock = threading.RLock()
+        self.junk = JunkFilter(
+            self.store,
+            threshold=self.settings.junk_threshold,
+            unsure_margin=self.settings.junk_unsure_margin,
+        )
+        self._triage: Triage | None = None
+        self._pipeline: Pipeline | None = None
+        self.cancel = threading.Event()
+
+    # -- lifecycle ---------------------------------------------------------
+
+    def __enter__(self) -> Sift:
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        traceback: TracebackType | None,
+    ) -> None:
+        self.close()
+
+    def close(self) -> None:
+        """Release models and close the database."""
+        with self._lock:
+            if self._generator is not None:
+                self._generator.close()
+            if self._embedder is not None:
+                self._embedder.close()
+            self.store.close()
+
+    # -- models ------------------------------------------------------------
+
+    @property
+    def model_choice(self) -> ModelChoice:
+        """The model settings as the model layer takes them."""
+        return ModelChoice(
+            generator=self.settings.generator,
+            embedder=self.settings.embedder,
+            n_ctx=self.settings.n_ctx,
+            threads=self.settings.threads,
+            gpu_layers=self.settings.gpu_layers,
+        )
+
+    @property
+    def embedder(self) -> Embedder:
+        """The embedding backend (created on first use)."""
+        with self._lock:
+            if self._embedder is None:
+                try:
+                    self._embedder = build_embedder(self.model_choice)
+                except ModelNotFound as error:
+                    raise ModelError(str(error)) from error
+            return self._embedder
+
+    def generator(self) -> Generator | None:
+        """The LLM backend, or ``None`` (with the reason kept) if it cannot load."""
+        with self._lock:
+            if self._generator is None and self._generator_error is None:
+                self._progress(Progress("model", 0, 1, "preparing the language model"))
+                try:
+                    self._generator = build_generator(self.model_choice, self.paths.cache)
+                except (ModelNotFound, OSError) as error:
+                    self._generator_error = str(error)
+                    log.warning("language model unavailable: %s", error)
+                self._progress(Progress("model", 1, 1, "language model ready"))
+            return self._generator
+
+    @property
+    def triage(self) -> Triage:
+        """The category classifier, with the promoted head loaded."""
+        with self._lock:
+            if self._triage is None:
+                self._triage = Triage(self.embedder, threshold=self.settings.category_threshold)
+                Learner(self).load_active_head(self._triage)
+            return self._triage
+
+    @property
+    def pipeline(self) -> Pipeline:
+        with self._lock:
+            if self._pipeline is None:
+                generator = self.generator() if self.settings.summarize else None
+                summarizer = Summarizer(generator, unavailable_reason=self._generator_error or "")
+                self._pipeline = Pipeline(
+                    self.store, self.embedder, self.triage, self.junk, summarizer, self._progress
+                )
+            return self._pipeline
+
+    # -- input -------------------------------------------------------------
+
+    def add_source(self, path: Path | str) -> int:
+        """Remember a folder, mbox, Maildir or file to watch and ingest."""
+        resolved = Path(path).expanduser().absolute()
+        if not resolved.exists():
+            raise UserError(f"no such file or folder: {resolved}")
+        return self.store.add_source(kind_of(resolved), str(resolved))
+
+    def sources(self) -> list[dict[str, Any]]:
+        """The configured sources."""
+        return self.store.sources()
+
+    def remove_source(self, source_id: int) -> None:
+        """Forget a source (its items stay)."""
+        self.store.remove_source(source_id)
+
+    def ingest(self, paths: Iterable[Path | str], *, summarize: bool = True) -> list[Item]:
+        """Read, store, classify (and summarize) everything under ``paths``.
+
+        Blocks until done. Items already known (same key or same content) are
+        not stored twice; they are returned as they are.
+
+        Returns:
+            The items found under ``paths``, including error items.
+        """
+        ids: list[int] = []
+        incoming: list[Incoming | tuple[str, str]] = []
+        max_bytes = self.settings.max_file_mb * 1024 * 1024
+        for path in paths:
+            incoming.extend(scan(Path(path).expanduser(), max_bytes=max_bytes))
+        total = len(incoming)
+        for done, entry in enumerate(incoming, start=1):
+            ids.append(self._store_one(entry))
+            if done % 25 == 0 or done == total:
+                self._progress(Progress("read", done, total, "reading files and mail"))
+        self.process(summarize=summarize)
+        unique = list(dict.fromkeys(ids))
+        return [self.store.item(item_id) for item_id in unique]
+
+    def _store_one(self, entry: Incoming | tuple[str, str]) -> int:
+        if isinstance(entry, tuple):
+            key, reason = entry
+            return self._store_error(f"error:{key}", key, reason, now())
+        try:
+            extracted = entry.load()
+        except ExtractionError as error:
+            return self._store_error(
+                entry.source_key, entry.source_path, str(error), entry.item_date
+            )
+        except Exception as error:
+            log.exception("unexpected failure reading %s", entry.source_path)
+            reason = f"unexpected error: {type(error).__name__}: {error}"
+            return self._store_error(entry.source_key, entry.source_path, reason, entry.item_date)
+        message_id = extracted.metadata.get("message_id")
+        key = f"msgid:{message_id}" if message_id else entry.source_key
+        digest = content_hash(extracted)
+        existing = self.store.find_item(source_key=key, content_hash=digest)
+        if existing is not None:
+            current = self.store.item(existing)
+            if current.content_hash != digest and current.source_path == entry.source_path:
+                # The same file, edited: take the new text and process it again.
+                self.store.update_item(
+                    existing,
+                    title=extracted.title,
+                    text=extracted.text,
+                    quoted=extracted.quoted,
+                    content_hash=digest,
+                )
+                self.store.requeue(existing)
+            return existing
+        return self.store.insert_item(
+            {
+                "source_key": key,
+                "kind": str(extracted.kind),
+                "source_path": entry.source_path,
+                "title": extracted.title,
+                "text": extracted.text,
+                "quoted": extracted.quoted,
+                "metadata": json.dumps(extracted.metadata, ensure_ascii=False),
+                "language": extracted.language,
+                "content_hash": digest,
+                "item_date": extracted.metadata.get("date") or entry.item_date,
+                "state": str(ItemState.PENDING),
+            }
+        )
+
+    def _store_error(self, key: str, source_path: str, reason: str, item_date: str) -> int:
+        existing = self.store.find_item(source_key=key, content_hash="")
+        if existing is not None:
+            self.store.update_item(existing, error=reason, state=str(ItemState.ERROR))
+            return existing
+        suffix = Path(source_path.split("#", 1)[0]).suffix.lower()
+        return self.store.insert_item(
+            {
+                "source_key": key,
+                "kind": str(
+                    ItemKind.MAIL if suffix in {".eml", ".mbox", ".msg"} else ItemKind.DOCUMENT
+                ),
+                "source_path": source_path,
+                "title": Path(source_path).name,
+                "text": "",
+                "metadata": "{}",
+                "content_hash": "",
+                "item_date": item_date,
+                "state": str(ItemState.ERROR),
+                "error": reason,
+            }
+        )
+
+    def process(self, *, summarize: bool = True) -> int:
+        """Work through the persistent queue; returns how many items were done."""
+        return self.pipeline.drain(
+            summarize=summarize and self.settings.summarize, cancel=self.cancel
+        )
+
+    def retry(self, item_id: int) -> Item:
+        """Read an error item again from its source."""
+        item = self.store.item(item_id)
+        path = Path(item.source_path.split("#", 1)[0])
+        if item.state == ItemState.ERROR and path.exists() and "#" not in item.source_path:
+            self.ingest([path])
+        return self.store.item(item_id)
+
+    # -- output ------------------------------------------------------------
+
+    def items(self, *, limit: int | None = None) -> list[Item]:
+        """All items, newest first."""
+        return self.store.items(limit=limit)
+
+    def item(self, item_id: int) -> Item:
+        """One item by id."""
+        return self.store.item(item_id)
+
+    def suggestions(
+        self, item_id: int | None = None, *, state: SuggestionState | None = SuggestionState.OPEN
+    ) -> list[Suggestion]:
+        """Suggestions for one item (or all items), open ones by default."""
+        if item_id is not None:
+            self.store.item(item_id)
+        return self.store.suggestions(item_id, state=state)
+
+    def summarize_item(
+        self,
+        item_id: int,
+        *,
+        on_token: Callable[[str], None] | None = None,
+        cancel: threading.Event | None = None,
+    ) -> Summary:
+        """(Re)write an item's summary, streaming tokens to ``on_token``."""
+        return self.pipeline.summarize_item(
+            self.store.item(item_id), on_token=on_token, cancel=cancel
+        )
+
+    def summarize_file(
+        self, path: Path | str, *, on_token: Callable[[str], None] | None = None
+    ) -> Summary:
+        """Summarize one file without storing it."""
+        from assistant.extract import extract_file  # noqa: PLC0415
+
+        extracted = extract_file(Path(path), max_bytes=self.settings.max_file_mb * 1024 * 1024)
+        return self.pipeline.summarizer.summarize(
+            extracted.title,
+            extracted.text,
+            kind=extracted.kind,
+            language=extracted.language,
+            on_token=on_token,
+        )
+
+    # -- feedback ----------------------------------------------------------
+
+    def accept(self, suggestion_id: int) -> Suggestion:
+        """Accept a suggestion: record it (and, for junk, teach the filter)."""
+        return Learner(self).accept(suggestion_id)
+
+    def reject(self, suggestion_id: int, correct: str | None = None) -> Suggestion:
+        """Reject a suggestion, optionally giving the right category."""
+        return Learner(self).reject(suggestion_id, correct=correct)
+
+    def label(self, item_id: int, category: str) -> Item:
+        """Set an item's category (creating it if new); the next prediction learns from it."""
+        return Learner(self).label(item_id, category)
+
+    def mark_junk(self, item_id: int, junk: bool) -> Item:  # noqa: FBT001 - the documented API
+        """Junk / not junk feedback; the filter learns at once."""
+        return Learner(self).mark_junk(item_id, junk=junk)
+
+    def train(self) -> TrainReport:
+        """Fine-tune the category head on feedback; promote only if it measures better."""
+        return Learner(self).train()
+
+    # -- categories --------------------------------------------------------
+
+    def categories(self, kind: ItemKind | None = None) -> list[Category]:
+        """Categories (mail) and document types (files)."""
+        return self.store.categories(kind)
+
+    def add_category(
+        self, name: str, description: str = "", *, kind: ItemKind = ItemKind.MAIL
+    ) -> None:
+        """Add a category or change its description."""
+        name = name.strip()
+        if not name:
+            raise UserError("a category needs a name")
+        self.store.upsert_category(Category(name, description or name, kind))
+
+    def rename_category(self, old: str, new: str) -> None:
+        """Rename a category everywhere."""
+        self.store.rename_category(old, new.strip())
+
+    def delete_category(self, name: str) -> None:
+        """Delete a category; items filed under it become unlabelled."""
+        if name not in {c.name for c in self.store.categories()}:
+            raise NotFoundError(f"no category {name!r}")
+        self.store.delete_category(name)
+
+    def stats(self) -> dict[str, Any]:
+        """Counts of items, suggestions and feedback."""
+        counts = self.store.counts()
+        counts["models"] = {
+            "generator": self.settings.generator,
+            "embedder": self.settings.embedder,
+            "triage": self._triage.version if self._triage else None,
+            "junk": self.junk.version,
+        }
+        counts["data_dir"] = str(self.paths.data)
+        return counts

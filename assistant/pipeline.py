@@ -1,0 +1,232 @@
+"""The processing pipeline: classify, judge junk, suggest, summarize.
+
+Work comes from the persistent ``jobs`` table, so an interrupted run resumes
+where it stopped. Each item moves ``classify`` -> ``summarize`` -> done, and
+each step's results are written together with the job's move in one
+transaction: a crash repeats at most one step of one item, never loses one.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import threading
+from collections.abc import Callable
+
+import numpy as np
+
+from assistant.junk import JunkFilter
+from assistant.store import Store
+from assistant.store import summary_json
+from assistant.suggest import priority
+from assistant.suggest import suggest
+from assistant.summarize import Summarizer
+from assistant.triage import Example
+from assistant.triage import Triage
+from assistant.types import Item
+from assistant.types import ItemKind
+from assistant.types import ItemState
+from assistant.types import JunkVerdict
+from assistant.types import Prediction
+from assistant.types import Progress
+from assistant.types import Summary
+from models.base import Embedder
+
+log = logging.getLogger(__name__)
+
+BATCH = 32
+MAX_ATTEMPTS = 3
+NOT_FILTERED = JunkVerdict(
+    is_junk=False, probability=0.0, clues=("documents are not junk-filtered",), model_version="none"
+)
+
+
+def embedding_text(item: Item) -> str:
+    """What the embedder sees: title, sender and the start of the text."""
+    sender = item.metadata.get("from", "")
+    head = f"{item.title}\n{sender}\n" if sender else f"{item.title}\n"
+    return head + item.text[:2000]
+
+
+class Pipeline:
+    """Runs queued items through the models.
+
+    Args:
+        store: the database.
+        embedder: embedding backend.
+        triage: category classifier.
+        junk: junk filter.
+        summarizer: LLM summaries with fallback.
+        progress: progress callback.
+    """
+
+    def __init__(
+        self,
+        store: Store,
+        embedder: Embedder,
+        triage: Triage,
+        junk: JunkFilter,
+        summarizer: Summarizer,
+        progress: Callable[[Progress], None],
+    ) -> None:
+        self.store = store
+        self.embedder = embedder
+        self.triage = triage
+        self.junk = junk
+        self.summarizer = summarizer
+        self._progress = progress
+
+    def examples(self, kind: ItemKind) -> list[Example]:
+        """The user's labelled items of one kind, as classifier memory."""
+        version = self.embedder.info.version
+        categories = {c.name for c in self.store.categories(kind)}
+        return [
+            Example(item_id, label, vector, title)
+            for item_id, label, vector, title in self.store.labelled_embeddings(version)
+            if label in categories
+        ]
+
+    def vector(self, item: Item) -> np.ndarray:
+        """An item's embedding, computed and stored if missing."""
+        version = self.embedder.info.version
+        stored = self.store.embedding(item.id, version)
+        if stored is not None:
+            return stored
+        vector = self.embedder.embed([embedding_text(item)])[0]
+        self.store.set_embedding(item.id, vector, version)
+        return vector
+
+    def predict(self, item: Item, vector: np.ndarray) -> tuple[Prediction, JunkVerdict]:
+        """Category and junk verdict for one item."""
+        prediction = self.triage.predict(
+            vector,
+            kind=item.kind,
+            categories=self.store.categories(item.kind),
+            examples=self.examples(item.kind),
+            text=f"{item.title}\n{item.text}",
+        )
+        if item.kind == ItemKind.MAIL:
+            verdict = self.junk.classify(f"{item.title}\n{item.text}", headers=item.metadata)
+        else:
+            verdict = NOT_FILTERED
+        return prediction, verdict
+
+    def classified_fields(self, item: Item, prediction: Prediction, verdict: JunkVerdict) -> dict:
+        """The item columns and suggestions that follow from a prediction."""
+        drafts = suggest(
+            kind=item.kind,
+            title=item.title,
+            text=item.text,
+            metadata=item.metadata,
+            category=prediction,
+            junk=verdict,
+        )
+        version = f"{prediction.model_version}|{verdict.model_version}"
+        self.store.replace_suggestions(item.id, [d.row(version) for d in drafts])
+        return {
+            "category": prediction.label,
+            "confidence": prediction.confidence,
+            "category_clues": json.dumps(list(prediction.clues), ensure_ascii=False),
+            "category_model": prediction.model_version,
+            "is_junk": None if verdict.is_junk is None else int(verdict.is_junk),
+            "junk_probability": verdict.probability,
+            "junk_clues": json.dumps(list(verdict.clues), ensure_ascii=False),
+            "junk_model": verdict.model_version,
+            "priority": priority(
+                kind=item.kind,
+                text=item.text,
+                metadata=item.metadata,
+                category=prediction,
+                junk=verdict,
+            ),
+        }
+
+    def reclassify(self, item: Item) -> None:
+        """Predict again for one item (after feedback), keeping its state."""
+        if item.state == ItemState.ERROR:
+            return
+        prediction, verdict = self.predict(item, self.vector(item))
+        self.store.update_item(item.id, **self.classified_fields(item, prediction, verdict))
+
+    def drain(self, *, summarize: bool, cancel: threading.Event | None = None) -> int:
+        """Process every queued item; returns how many finished."""
+        done = self._classify_all(summarize=summarize, cancel=cancel)
+        if summarize:
+            self._summarize_all(cancel)
+        return done
+
+    def _classify_all(self, *, summarize: bool, cancel: threading.Event | None) -> int:
+        total = self.store.job_count()
+        done = 0
+        while not (cancel and cancel.is_set()):
+            ids = self.store.pending_jobs("classify", BATCH)
+            if not ids:
+                break
+            items = [self.store.item(i) for i in ids]
+            version = self.embedder.info.version
+            missing = [i for i in items if self.store.embedding(i.id, version) is None]
+            if missing:
+                vectors = self.embedder.embed([embedding_text(i) for i in missing])
+                for item, vector in zip(missing, vectors, strict=True):
+                    self.store.set_embedding(item.id, vector, version)
+            for item in items:
+                self._classify_one(item, summarize=summarize)
+                done += 1
+            self._progress(Progress("classify", done, total, "classifying"))
+        return done
+
+    def _classify_one(self, item: Item, *, summarize: bool) -> None:
+        try:
+            prediction, verdict = self.predict(item, self.vector(item))
+            fields = self.classified_fields(item, prediction, verdict)
+        except Exception as error:
+            log.exception("classifying item %s failed", item.id)
+            self._fail(item.id, f"classification failed: {error}")
+            return
+        fields["state"] = str(ItemState.READY)
+        fields["error"] = None
+        if summarize:
+            self.store.advance_job(item.id, "summarize", **fields)
+        else:
+            self.store.finish_job(item.id, **fields)
+
+    def _fail(self, item_id: int, reason: str) -> None:
+        if self.store.bump_attempts(item_id) >= MAX_ATTEMPTS:
+            self.store.finish_job(item_id, state=str(ItemState.ERROR), error=reason)
+
+    def _summarize_all(self, cancel: threading.Event | None) -> None:
+        total = self.store.job_count()
+        done = 0
+        while not (cancel and cancel.is_set()):
+            ids = self.store.pending_jobs("summarize", BATCH)
+            if not ids:
+                break
+            for item_id in ids:
+                if cancel and cancel.is_set():
+                    return
+                item = self.store.item(item_id)
+                summary = self.summarize_item(item, cancel=cancel, store=False)
+                self.store.finish_job(item_id, summary=summary_json(summary))
+                done += 1
+                self._progress(Progress("summarize", done, total, item.title[:60]))
+
+    def summarize_item(
+        self,
+        item: Item,
+        *,
+        on_token: Callable[[str], None] | None = None,
+        cancel: threading.Event | None = None,
+        store: bool = True,
+    ) -> Summary:
+        """Summarize one item (saved unless ``store`` is False)."""
+        summary = self.summarizer.summarize(
+            item.title,
+            item.text,
+            kind=item.kind,
+            language=item.language,
+            on_token=on_token,
+            cancel=cancel,
+        )
+        if store:
+            self.store.update_item(item.id, summary=summary_json(summary))
+        return summary

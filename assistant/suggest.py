@@ -1,0 +1,251 @@
+"""Suggested actions from an item's category, junk verdict and content.
+
+Each suggestion carries a one-line reason a person can check, a confidence
+(the classifier's, so an unsure item gets tentative suggestions) and the
+model version that led to it. Rules are plain data here; what the user
+accepts and rejects is recorded and feeds the classifiers.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass
+from typing import Any
+
+from assistant.types import ItemKind
+from assistant.types import JunkVerdict
+from assistant.types import Prediction
+from assistant.types import SuggestionKind
+
+_QUESTION = re.compile(
+    r"\?|？|\b(?:can|could|would|will) you\b|\bplease (?:let|send|confirm|review|reply)\b"
+    r"|请(?:回复|确认|告知|查看)|能否|可以.{0,6}吗",
+    re.IGNORECASE,
+)
+_DATE_HINT = re.compile(
+    r"\b(?:mon|tues|wednes|thurs|fri|satur|sun)day\b|\b\d{1,2}(?::\d{2})?\s?(?:am|pm)\b"
+    r"|\b\d{1,2}:\d{2}\b|\b(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.? \d{1,2}\b"
+    r"|周[一二三四五六日]|星期[一二三四五六日天]|\d{1,2}月\d{1,2}日|[上下]午|\d{1,2}点",
+    re.IGNORECASE,
+)
+_AMOUNT = re.compile(
+    r"(?:[$€£¥]|USD|EUR|GBP|CNY|RMB)\s?\d[\d,]*(?:\.\d{2})?|\d[\d,]*(?:\.\d{2})?\s?(?:元|USD|EUR)",
+)
+
+FOLDERS = {
+    "finance": "Finance",
+    "invoice": "Documents/Invoices",
+    "contract": "Documents/Contracts",
+    "report": "Documents/Reports",
+    "notes": "Documents/Notes",
+    "letter": "Documents/Letters",
+    "cv": "Documents/CVs",
+    "article": "Documents/Reading",
+    "recipe": "Documents/Recipes",
+    "itinerary": "Documents/Travel",
+}
+
+
+@dataclass(frozen=True, slots=True)
+class Draft:
+    """A suggestion before it is stored."""
+
+    kind: SuggestionKind
+    reason: str
+    confidence: float
+    payload: dict[str, str]
+
+    def row(self, model_version: str) -> dict[str, Any]:
+        """The store row for this suggestion."""
+        return {
+            "kind": str(self.kind),
+            "reason": self.reason,
+            "confidence": round(self.confidence, 4),
+            "model_version": model_version,
+            "payload": json.dumps(self.payload, ensure_ascii=False),
+        }
+
+
+def asks_question(text: str) -> bool:
+    """A sentence-level signal that the sender waits for an answer."""
+    return bool(_QUESTION.search(text[:3000]))
+
+
+def first_amount(text: str) -> str | None:
+    """The first money amount in the text, as written."""
+    match = _AMOUNT.search(text)
+    return match.group(0) if match else None
+
+
+def first_date_hint(text: str) -> str | None:
+    """The first date or time expression in the text, as written."""
+    match = _DATE_HINT.search(text)
+    return match.group(0) if match else None
+
+
+def suggest(
+    *,
+    kind: ItemKind,
+    title: str,
+    text: str,
+    metadata: dict[str, str],
+    category: Prediction,
+    junk: JunkVerdict,
+) -> list[Draft]:
+    """Suggested actions for one item, most useful first."""
+    if junk.is_junk:
+        return [
+            Draft(
+                SuggestionKind.MARK_JUNK,
+                f"Looks like junk ({junk.probability:.0%}): {', '.join(junk.clues[:3])}",
+                junk.probability,
+                {},
+            )
+        ]
+    label = category.label
+    confidence = category.confidence
+    drafts: list[Draft] = []
+    if kind == ItemKind.DOCUMENT:
+        folder = FOLDERS.get(label or "", "Documents")
+        if label:
+            drafts.append(
+                Draft(
+                    SuggestionKind.FILE_INTO,
+                    f"A {label} document: file it under {folder}",
+                    confidence,
+                    {"folder": folder},
+                )
+            )
+        drafts.append(
+            Draft(SuggestionKind.READ_LATER, "A document you have not opened yet", 0.5, {})
+        )
+        return drafts
+    unsubscribe = metadata.get("list_unsubscribe", "")
+    date_hint = first_date_hint(text)
+    amount = first_amount(text)
+    sender = metadata.get("from", "the sender")
+    if label == "needs-reply" or (label in {"personal", None} and asks_question(text)):
+        drafts.append(
+            Draft(
+                SuggestionKind.REPLY_DRAFT,
+                f"{sender} asks you something and waits for an answer",
+                confidence,
+                {},
+            )
+        )
+        drafts.append(
+            Draft(
+                SuggestionKind.FOLLOW_UP,
+                "Follow up if this is still open in two days",
+                confidence * 0.8,
+                {"days": "2"},
+            )
+        )
+    if label == "meeting":
+        drafts.append(
+            Draft(
+                SuggestionKind.CALENDAR_EVENT,
+                f"A meeting{f' ({date_hint})' if date_hint else ''}: add it to your calendar",
+                confidence,
+                {"when": date_hint or ""},
+            )
+        )
+    if label == "finance":
+        drafts.append(
+            Draft(
+                SuggestionKind.RECORD_BILL,
+                f"A bill or receipt{f' of {amount}' if amount else ''}: record it",
+                confidence,
+                {"amount": amount or ""},
+            )
+        )
+        drafts.append(
+            Draft(
+                SuggestionKind.FILE_INTO,
+                "Finance mail: file it under Finance",
+                confidence * 0.9,
+                {"folder": "Finance"},
+            )
+        )
+    if label in {"newsletter", "promotion"}:
+        if unsubscribe:
+            drafts.append(
+                Draft(
+                    SuggestionKind.UNSUBSCRIBE,
+                    f"A {label} with an unsubscribe link, if you no longer want it",
+                    confidence * 0.7,
+                    {"list_unsubscribe": unsubscribe},
+                )
+            )
+        drafts.append(
+            Draft(
+                SuggestionKind.READ_LATER if label == "newsletter" else SuggestionKind.ARCHIVE,
+                f"A {label}: nothing to act on now",
+                confidence,
+                {},
+            )
+        )
+    if label == "fyi":
+        drafts.append(
+            Draft(SuggestionKind.ARCHIVE, "For information only: no action needed", confidence, {})
+        )
+    if label == "personal" and not drafts:
+        drafts.append(
+            Draft(SuggestionKind.READ_LATER, f"A personal note from {sender}", confidence, {})
+        )
+    if junk.is_junk is None and junk.probability > 0.5:
+        drafts.append(
+            Draft(
+                SuggestionKind.MARK_JUNK,
+                f"Possibly junk ({junk.probability:.0%}): {', '.join(junk.clues[:2])}",
+                junk.probability * 0.8,
+                {},
+            )
+        )
+    if not drafts:
+        drafts.append(
+            Draft(
+                SuggestionKind.ARCHIVE,
+                f"No clear category (unsure); archive it if it needs nothing from you: {title[:60]}",
+                max(0.2, 1 - confidence),
+                {},
+            )
+        )
+    return drafts
+
+
+def priority(
+    *,
+    kind: ItemKind,
+    text: str,
+    metadata: dict[str, str],
+    category: Prediction,
+    junk: JunkVerdict,
+    user_address: str | None = None,
+) -> float:
+    """An importance score in [0, 1] from simple, explainable features.
+
+    Junk scores 0; a direct question with a date scores high; bulk mail low.
+    """
+    if junk.is_junk:
+        return 0.0
+    weights = {
+        "needs-reply": 0.8,
+        "meeting": 0.7,
+        "finance": 0.6,
+        "personal": 0.6,
+        "fyi": 0.3,
+        "newsletter": 0.15,
+        "promotion": 0.1,
+    }
+    base = weights.get(category.label or "", 0.4 if kind == ItemKind.MAIL else 0.3)
+    if asks_question(text):
+        base += 0.1
+    if first_date_hint(text):
+        base += 0.05
+    if metadata.get("list_unsubscribe"):
+        base -= 0.1
+    if user_address and user_address.lower() in metadata.get("to", "").lower():
+        base += 0.05
+    return max(0.0, min(1.0, base))
