@@ -11,6 +11,7 @@ from __future__ import annotations
 import base64
 import binascii
 import codecs
+import functools
 import re
 
 import charset_normalizer
@@ -64,6 +65,12 @@ _UNSAFE = frozenset({"undefined"})
 # (a truncated character, one corrupted byte). Accept it when at most one in
 # this many non-ASCII characters is a replacement.
 _TOLERANCE = 50
+_HIGH_BYTES = bytes(range(0x80, 0x100))
+_MAX_CUT = 3  # bytes of a multibyte character that may be missing at the end
+_HIGH_RUNS = re.compile(rb"[\x80-\xff]+")
+# Ideographs, CJK and general punctuation, fullwidth forms, circled numbers,
+# shapes and stars: what the high bytes of real GBK mail decode to.
+_CHINESE = re.compile("[\u4e00-\u9fff\u3000-\u303f\uff01-\uff5e\u2010-\u205f\u2460-\u27bf\u00b7]")
 
 # RFC 2047 encoded word; "[^?]*" also admits the spaces broken encoders leave.
 _ENCODED_WORD = re.compile(r"=\?([^?\s]+)\?([bBqQ])\?([^?]*)\?=")
@@ -95,9 +102,27 @@ def normalize_charset(declared: str | None) -> str | None:
     return None if name in _UNSAFE else name
 
 
+@functools.lru_cache(maxsize=64)
+def _single_byte(encoding: str) -> bool:
+    """True for codecs that map every high byte to one character (cp1252, koi8-r...)."""
+    if encoding.startswith("utf"):
+        return False
+    return len(_HIGH_BYTES.decode(encoding, errors="replace")) == len(_HIGH_BYTES)
+
+
 def _strict(data: bytes, encoding: str) -> str | None:
+    """Decode without errors, forgiving only a character cut off at the very end."""
     try:
         return data.decode(encoding)
+    except UnicodeDecodeError as exc:
+        truncated = data[: exc.start]  # encoders and mail gateways cut mid-character
+        # Forgive the cut only where other multibyte characters vouch for the encoding.
+        if exc.start < len(data) - _MAX_CUT or truncated.isascii():
+            return None
+    except (LookupError, ValueError, TypeError):
+        return None
+    try:
+        return truncated.decode(encoding)
     except (LookupError, ValueError, TypeError):
         return None
 
@@ -120,19 +145,43 @@ def _bom(data: bytes) -> str | None:
     return None
 
 
+def _by_byte_pattern(data: bytes) -> str | None:
+    """Decode undeclared non-UTF-8 bytes by how their high bytes cluster.
+
+    GBK text has its high bytes in pairs; Western 8-bit text has them alone
+    between ASCII letters. charset_normalizer misreads both when short (it
+    calls a short GBK subject Korean, Big5 or even UTF-16), so these two
+    common cases are settled first.
+    """
+    runs = _HIGH_RUNS.findall(data)
+    high = sum(len(run) for run in runs)
+    paired = sum(len(run) for run in runs if len(run) > 1)
+    if paired * 10 >= high * 9:
+        text = _strict(data, "gb18030")
+        # GB18030 maps nearly every byte pair; insist that the result reads as Chinese.
+        if text is not None and len(_CHINESE.findall(text)) * 10 >= high // 2 * 9:
+            return text
+        return None
+    if paired * 2 <= high:
+        return _strict(data, "cp1252")
+    return None
+
+
 def _guess(data: bytes) -> str | None:
     best = charset_normalizer.from_bytes(data).best()
-    if best is None or best.encoding is None:
-        return None
+    if best is None or best.encoding is None or best.encoding.startswith(("utf_16", "utf_32")):
+        return None  # UTF-16/32 without a byte-order mark is never a real answer here
     return _strict(data, best.encoding)
 
 
 def decode_bytes(data: bytes, declared: str | None = None) -> str:
     """Decode bytes to text through a fixed fallback chain; never raises.
 
-    The chain: a byte-order mark; the declared charset (aliases applied);
-    UTF-8; the declared charset or UTF-8 again, tolerating a few bad bytes;
-    charset_normalizer's best guess; GB18030; latin-1 (cannot fail).
+    The chain: a byte-order mark; the declared charset (aliases applied)
+    and UTF-8, UTF-8 first when the label is a single-byte one; both again
+    tolerating a few bad bytes; GB18030 or cp1252 when the high bytes
+    clearly pair up or stand alone; charset_normalizer's best guess;
+    GB18030; latin-1 (cannot fail).
 
     Args:
         data: the raw bytes.
@@ -148,7 +197,9 @@ def decode_bytes(data: bytes, declared: str | None = None) -> str:
         return text
     encoding = normalize_charset(declared)
     candidates = [encoding] if encoding and encoding != "utf-8" else []
-    candidates.append("utf-8")
+    # UTF-8 labelled latin-1 / cp1252 / ascii is common; real single-byte text
+    # is almost never valid multibyte UTF-8, so UTF-8 goes first for those.
+    candidates.insert(0 if encoding and _single_byte(encoding) else len(candidates), "utf-8")
     for candidate in candidates:
         text = _strict(data, candidate)
         if text is not None:
@@ -157,6 +208,9 @@ def decode_bytes(data: bytes, declared: str | None = None) -> str:
         text = _tolerant(data, candidate)
         if text is not None:
             return text
+    text = _by_byte_pattern(data)
+    if text is not None:
+        return text
     text = _guess(data)
     if text is not None:
         return text

@@ -26,6 +26,9 @@ _SPACES = re.compile(r" {2,}")
 # Inside <pre>, spaces are kept by swapping them for a control character that
 # the final line trimming leaves alone, then swapping back.
 _KEPT_SPACE = "\x01"
+# A "<" with no ">" before the next "<" can never close. CPython < 3.13.5
+# (gh-135462) rescans to the end of input for each such "<" at EOF: quadratic.
+_UNCLOSED = re.compile(r"<(?=[^<>]*(?:<|\Z))")
 _TITLE_OPEN = re.compile(r"<title\b[^>]*>", re.IGNORECASE)
 _TITLE_CLOSE = re.compile(r"</title\s*>", re.IGNORECASE)
 _TAG = re.compile(r"<[^<>]*>")
@@ -88,6 +91,25 @@ class _TextParser(HTMLParser):
             self.pieces.append(_WHITESPACE.sub(" ", data))
 
 
+def _strip_comments(source: str) -> str:
+    """Remove ``<!-- ... -->`` comments in one linear pass (unclosed: to the end)."""
+    pieces: list[str] = []
+    position = 0
+    while (start := source.find("<!--", position)) >= 0:
+        pieces.append(source[position:start])
+        end = source.find("-->", start + 4)
+        if end < 0:
+            return "".join(pieces)
+        position = end + 3
+    pieces.append(source[position:])
+    return "".join(pieces)
+
+
+def _defuse(source: str) -> str:
+    """Drop comments and escape never-closing "<" so parsing stays linear."""
+    return _UNCLOSED.sub("&lt;", _strip_comments(source))
+
+
 def html_to_text(html_source: str) -> str:
     """Convert an HTML document or fragment to readable plain text.
 
@@ -100,7 +122,7 @@ def html_to_text(html_source: str) -> str:
     """
     parser = _TextParser()
     try:
-        parser.feed(html_source)
+        parser.feed(_defuse(html_source))
         parser.close()
     except (AssertionError, ValueError, IndexError):
         # html.parser has raised on some malformed markup in past Python

@@ -222,7 +222,9 @@ class Learner:
                 new_accuracy,
                 promoted=False,
                 version=serving,
-                reason=f"candidate {new_accuracy:.0%} < serving {old_accuracy:.0%} - {tolerance:.0%}",
+                reason=(
+                    f"candidate {new_accuracy:.0%} < serving {old_accuracy:.0%} - {tolerance:.0%}"
+                ),
             )
         final = train_head(
             np.stack([e.vector for e in examples]), [e.label for e in examples], config=config

@@ -35,9 +35,8 @@ _MESSAGE_ID_LINE = re.compile(
 _HEADER_END = re.compile(rb"\r?\n\r?\n")
 _NOT_BASE64 = re.compile(rb"[^A-Za-z0-9+/=\s]")
 _BASE64_SAMPLE = 4096
-# What the stdlib parser's lazy header and payload decoding has been seen to
-# raise on malformed input (bpo/gh issues on _header_value_parser and
-# get_payload); caught so that one bad part never loses the whole message.
+# What the stdlib parser's lazy header and payload decoding can raise on
+# malformed input; caught so that one bad part never loses the whole message.
 _PARSER_ERRORS = (
     MessageError,
     LookupError,
@@ -167,9 +166,9 @@ def _body(part: Message, depth: int = 0) -> tuple[str, str]:
             text = _payload_text(part)  # boundary declared, never found
             return text, ""
         return _leaf_text(part, ctype)
-    children = [child for child in part.get_payload() if isinstance(child, Message)]
     if part.get_content_maintype() == "message":
         return "", ""  # attached messages: see _attached_messages
+    children = [child for child in part.get_payload() if isinstance(child, Message)]
     results = [_body(child, depth + 1) for child in children]
     if ctype == "multipart/alternative":
         plain = next((p for p, _ in results if p.strip()), "")

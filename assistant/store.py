@@ -103,6 +103,7 @@ def _item(row: dict[str, Any]) -> Item:
         summary=_summary(row),
         error=row.get("error"),
         created_at=row["created_at"],
+        date=row.get("item_date") or row["created_at"],
     )
 
 

@@ -207,7 +207,8 @@ def suggest(
         drafts.append(
             Draft(
                 SuggestionKind.ARCHIVE,
-                f"No clear category (unsure); archive it if it needs nothing from you: {title[:60]}",
+                f"No clear category (unsure); archive it if it needs nothing from you: "
+                f"{title[:60]}",
                 max(0.2, 1 - confidence),
                 {},
             )

@@ -51,6 +51,12 @@ _SENT_FIELD = re.compile(
     r"^\s*\*?(?:Sent|Date|发送时间|时间|日期|寄件日期)\s*\*?\s*[:：]", re.IGNORECASE
 )
 _TO_FIELD = re.compile(r"^\s*\*?(?:To|Subject|收件人|主题|主旨)\s*\*?\s*[:：]", re.IGNORECASE)
+# A forward's header block is the content, not a quote: stop looking past it.
+_FORWARD = re.compile(
+    r"^\s*-*\s*(?:begin\s+forwarded\s+(?:text|message)|forwarded\s+message|"
+    r"转发的邮件|转发邮件|原始邮件转发)\s*-*\s*:?\s*$",
+    re.IGNORECASE,
+)
 _RULE = re.compile(r"^\s*_{10,}\s*$")
 
 _MOBILE_SIGNATURE = re.compile(
@@ -137,6 +143,8 @@ def _reply_cut(lines: list[str]) -> tuple[int, int]:
         reply).
     """
     for index, line in enumerate(lines):
+        if _FORWARD.match(line):
+            break
         if _ORIGINAL_MESSAGE.match(line) or _is_outlook_header(lines, index):
             start = index - 1 if index > 0 and _RULE.match(lines[index - 1]) else index
             return start, 0
@@ -248,4 +256,4 @@ def detect_language(text: str) -> str:
         return "other"
     words = _WORD.findall(sample.lower())
     hits = sum(1 for word in words if word in _STOPWORDS)
-    return "en" if hits and hits * 10 >= len(words) else "other"
+    return "en" if hits and hits * 20 >= len(words) else "other"

@@ -172,6 +172,7 @@ class Item:
     summary: Summary | None
     error: str | None
     created_at: str
+    date: str = ""  # the mail's Date, else the file's modification time (ISO 8601)
 
     @property
     def summary_text(self) -> str:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import os
+import pickle
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -61,7 +62,7 @@ class Head:
         if len(vectors) == 0:
             return np.zeros((0, len(self.classes)), dtype=np.float32)
         with torch.inference_mode():
-            logits = self._module(torch.from_numpy(np.ascontiguousarray(vectors)))
+            logits = self._module(torch.from_numpy(np.array(vectors, dtype=np.float32)))
             return torch.softmax(logits, dim=1).numpy().astype(np.float32)
 
     def save(self, path: Path) -> None:
@@ -116,7 +117,7 @@ def train_head(
         raise ValueError("a head needs at least two classes")
     index = {name: i for i, name in enumerate(classes)}
     torch.manual_seed(config.seed)
-    x = torch.from_numpy(np.ascontiguousarray(vectors, dtype=np.float32))
+    x = torch.from_numpy(np.array(vectors, dtype=np.float32))
     y = torch.tensor([index[label] for label in labels], dtype=torch.long)
     counts = torch.bincount(y, minlength=len(classes)).float()
     class_weight = (counts.sum() / (len(classes) * counts.clamp(min=1))).float()
@@ -157,7 +158,7 @@ def load_head(path: Path) -> Head:
         module.load_state_dict(state)
     except HeadLoadError:
         raise
-    except (OSError, ValueError, KeyError, RuntimeError) as error:
+    except (OSError, ValueError, KeyError, RuntimeError, EOFError, pickle.UnpicklingError) as error:
         raise HeadLoadError(f"cannot load head {path}: {error}") from error
     module.eval()
     config = HeadConfig(hidden=int(meta["hidden"]), weight_decay=float(meta["weight_decay"]))

@@ -8,17 +8,17 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
 
-from collections.abc import Iterator  # noqa: E402
-from pathlib import Path  # noqa: E402
+from collections.abc import Iterator
+from pathlib import Path
 
-import pytest  # noqa: E402
+import pytest
 
-from assistant import Sift  # noqa: E402
-from assistant.settings import Settings  # noqa: E402
-from models.base import Embedder  # noqa: E402
-from models.base import Generator  # noqa: E402
-from models.fake import FakeEmbedder  # noqa: E402
-from models.fake import FakeGenerator  # noqa: E402
+from assistant import Sift
+from assistant.settings import Settings
+from models.base import Embedder
+from models.base import Generator
+from models.fake import FakeEmbedder
+from models.fake import FakeGenerator
 
 ROOT = Path(__file__).resolve().parents[1]
 SAMPLE = ROOT / "resources" / "sample"
@@ -48,7 +48,7 @@ def fake_sift(tmp_path: Path) -> Iterator[Sift]:
 @pytest.fixture(scope="session")
 def model_cache(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """Where the default LLM is assembled: the user's cache unless SIFT_CACHE says otherwise."""
-    from assistant.paths import resolve  # noqa: PLC0415
+    from assistant.paths import resolve
 
     return resolve().cache
 
@@ -56,8 +56,8 @@ def model_cache(tmp_path_factory: pytest.TempPathFactory) -> Path:
 @pytest.fixture(scope="session")
 def real_generator(model_cache: Path) -> Iterator[Generator]:
     """The default GGUF LLM, loaded once per session."""
-    from models.registry import ModelChoice  # noqa: PLC0415
-    from models.registry import build_generator  # noqa: PLC0415
+    from models.registry import ModelChoice
+    from models.registry import build_generator
 
     generator = build_generator(ModelChoice(), model_cache)
     yield generator
@@ -67,8 +67,8 @@ def real_generator(model_cache: Path) -> Iterator[Generator]:
 @pytest.fixture(scope="session")
 def real_embedder() -> Iterator[Embedder]:
     """The default multilingual embedder, loaded once per session."""
-    from models.registry import ModelChoice  # noqa: PLC0415
-    from models.registry import build_embedder  # noqa: PLC0415
+    from models.registry import ModelChoice
+    from models.registry import build_embedder
 
     embedder = build_embedder(ModelChoice())
     yield embedder

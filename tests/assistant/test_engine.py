@@ -74,7 +74,9 @@ def test_missing_path_is_reported_not_raised(fake_sift: Sift, tmp_path: Path) ->
 def test_queue_survives_restart(tmp_path: Path) -> None:
     """GIVEN items stored but not processed WHEN a new Sift opens THEN it finishes them."""
     home = tmp_path / "home"
-    mbox = write_mbox(tmp_path / "in.mbox", [make_mail(f"m{i}", INVOICE + str(i)) for i in range(5)])
+    mbox = write_mbox(
+        tmp_path / "in.mbox", [make_mail(f"m{i}", INVOICE + str(i)) for i in range(5)]
+    )
     first = Sift(home, embedder=FakeEmbedder(), generator=FakeGenerator())
     first.cancel.set()  # stops before any processing
     first.ingest([mbox])
@@ -153,8 +155,12 @@ def test_mark_junk_teaches_the_filter_at_once(fake_sift: Sift, tmp_path: Path) -
 
 def test_accepting_mark_junk_marks_the_item(fake_sift: Sift, tmp_path: Path) -> None:
     path = tmp_path / "spam.eml"
-    path.write_bytes(make_mail("WIN $1,000,000 lottery prize", "Claim your lottery prize now, "
-                               "send bank details. Congratulations winner, act now!"))
+    path.write_bytes(
+        make_mail(
+            "WIN $1,000,000 lottery prize",
+            "Claim your lottery prize now, send bank details. Congratulations winner, act now!",
+        )
+    )
     item = fake_sift.ingest([path], summarize=False)[0]
     kinds = {s.kind: s for s in fake_sift.suggestions(item.id)}
     assert SuggestionKind.MARK_JUNK in kinds
@@ -176,7 +182,9 @@ def test_train_reports_held_out_metrics_and_promotes(fake_sift: Sift, tmp_path: 
     for label, words in topics.items():
         for i in range(6):
             path = tmp_path / f"{label}{i}.eml"
-            path.write_bytes(make_mail(f"{label} {i}", f"{words} number {i} {words.split()[i % 5]}"))
+            path.write_bytes(
+                make_mail(f"{label} {i}", f"{words} number {i} {words.split()[i % 5]}")
+            )
             item = fake_sift.ingest([path], summarize=False)[0]
             fake_sift.label(item.id, label)
     report = fake_sift.train()

@@ -9,8 +9,10 @@ from assistant.store import Store
 
 
 def test_tokenize_words_chinese_bigrams_and_headers() -> None:
-    tokens = tokenize("Free MONEY 免费发票 http://spam.example.net/x", headers={
-        "from": "Bob <bob@deals.example.net>", "list_unsubscribe": "<mailto:u@x>"})
+    tokens = tokenize(
+        "Free MONEY 免费发票 http://spam.example.net/x",
+        headers={"from": "Bob <bob@deals.example.net>", "list_unsubscribe": "<mailto:u@x>"},
+    )
     assert "free" in tokens and "money" in tokens
     assert {"免费", "费发", "发票"} <= set(tokens)
     assert "url:spam.example.net" in tokens

@@ -36,8 +36,9 @@ def test_parse_summary_rejects_garbage() -> None:
 
 def test_model_failure_falls_back_to_labelled_extractive_summary() -> None:
     summarizer = Summarizer(FakeGenerator(fail=RuntimeError("boom")))
-    summary = summarizer.summarize("T", "First sentence. Second one.", kind=ItemKind.MAIL,
-                                   language="en")
+    summary = summarizer.summarize(
+        "T", "First sentence. Second one.", kind=ItemKind.MAIL, language="en"
+    )
     assert summary.extractive
     assert summary.one_line == "First sentence."
     assert "boom" in summary.model_version
@@ -53,14 +54,16 @@ def test_missing_model_falls_back() -> None:
 def test_tokens_stream_and_generation_can_be_cancelled() -> None:
     pieces: list[str] = []
     summarizer = Summarizer(FakeGenerator())
-    summary = summarizer.summarize("T", "Alpha beta gamma. Delta.", kind=ItemKind.MAIL,
-                                   language="en", on_token=pieces.append)
+    summary = summarizer.summarize(
+        "T", "Alpha beta gamma. Delta.", kind=ItemKind.MAIL, language="en", on_token=pieces.append
+    )
     assert not summary.extractive
     assert "".join(pieces).startswith("{")
     cancel = threading.Event()
     cancel.set()
-    cancelled = summarizer.summarize("T", "Alpha beta gamma.", kind=ItemKind.MAIL,
-                                     language="en", cancel=cancel)
+    cancelled = summarizer.summarize(
+        "T", "Alpha beta gamma.", kind=ItemKind.MAIL, language="en", cancel=cancel
+    )
     assert cancelled.extractive and "cancelled" in cancelled.model_version
 
 

@@ -27,7 +27,9 @@ def test_zero_shot_picks_the_described_category() -> None:
     triage = Triage(embedder, threshold=0.3)
     prediction = triage.predict(
         _vector(embedder, "invoice payment amount due receipt"),
-        kind=ItemKind.MAIL, categories=CATEGORIES, examples=[],
+        kind=ItemKind.MAIL,
+        categories=CATEGORIES,
+        examples=[],
         text="invoice payment amount due receipt",
     )
     assert prediction.label == "finance"

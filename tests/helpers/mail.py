@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import mailbox
+from datetime import UTC
+from datetime import datetime
 from email.message import EmailMessage
 from email.utils import format_datetime
-from datetime import datetime, timezone
 from pathlib import Path
 
 
@@ -24,7 +25,7 @@ def make_mail(
     message["From"] = sender
     message["To"] = to
     message["Subject"] = subject
-    message["Date"] = format_datetime(datetime(2026, 11, day, 9, 30, tzinfo=timezone.utc))
+    message["Date"] = format_datetime(datetime(2026, 11, day, 9, 30, tzinfo=UTC))
     if message_id:
         message["Message-ID"] = f"<{message_id}>"
     for name, value in (headers or {}).items():

@@ -58,7 +58,7 @@ def expected_labels() -> dict[str, dict[str, str]]:
     for message in mailbox.mbox(SAMPLE / "inbox.mbox", factory=None, create=False):
         parsed = mailbox.mboxMessage(message)
         raw = parsed.as_bytes()
-        from email import message_from_bytes  # noqa: PLC0415
+        from email import message_from_bytes
 
         msg = message_from_bytes(raw, policy=policy.default)
         out[str(msg["Subject"])] = {
@@ -95,7 +95,8 @@ def test_chinese_mail_gets_a_chinese_summary(sift: Sift) -> None:
     chinese = [i for i in sift.items() if i.kind == ItemKind.MAIL and i.language == "zh"]
     assert len(chinese) >= 8
     with_cjk = [
-        i for i in chinese
+        i
+        for i in chinese
         if i.summary and any("\u4e00" <= ch <= "\u9fff" for ch in i.summary.one_line)
     ]
     assert len(with_cjk) >= 0.8 * len(chinese)
@@ -105,13 +106,17 @@ def test_triage_and_junk_quality_on_the_sample(sift: Sift) -> None:
     """Zero-shot quality floor on the bundled inbox (printed for the record)."""
     truth = expected_labels()
     mails = [i for i in sift.items() if i.kind == ItemKind.MAIL]
-    junk_right = sum(
-        1 for i in mails if (truth[i.title]["junk"] == "yes") == bool(i.is_junk)
-    )
+    junk_right = sum(1 for i in mails if (truth[i.title]["junk"] == "yes") == bool(i.is_junk))
     ham = [i for i in mails if truth[i.title]["junk"] != "yes"]
     category_right = sum(1 for i in ham if i.category == truth[i.title]["category"])
-    print(json.dumps({"junk_accuracy": junk_right / len(mails),
-                      "category_accuracy": category_right / len(ham)}))
+    print(
+        json.dumps(
+            {
+                "junk_accuracy": junk_right / len(mails),
+                "category_accuracy": category_right / len(ham),
+            }
+        )
+    )
     assert junk_right / len(mails) >= 0.8
     assert category_right / len(ham) >= 0.4
 
@@ -136,9 +141,14 @@ def test_correction_changes_the_next_prediction_and_train_reports(sift: Sift) ->
 
 def _twin_of(item: Any, folder: Path) -> Path:
     """A near copy of an item, as a new .eml file."""
-    from tests.helpers.mail import make_mail  # noqa: PLC0415
+    from tests.helpers.mail import make_mail
 
     path = folder / "twin.eml"
-    path.write_bytes(make_mail(item.title, item.text + "\nThanks again.",
-                               sender=item.metadata.get("from", "a@example.com")))
+    path.write_bytes(
+        make_mail(
+            item.title,
+            item.text + "\nThanks again.",
+            sender=item.metadata.get("from", "a@example.com"),
+        )
+    )
     return path

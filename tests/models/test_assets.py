@@ -62,7 +62,9 @@ def test_wrong_hash_leaves_nothing_behind(chunk_packages: list[bytes], tmp_path:
     assert list(cache.iterdir()) == []
 
 
-def test_tampered_copy_is_rebuilt_when_verifying(chunk_packages: list[bytes], tmp_path: Path) -> None:
+def test_tampered_copy_is_rebuilt_when_verifying(
+    chunk_packages: list[bytes], tmp_path: Path
+) -> None:
     asset = _asset(chunk_packages)
     cache = tmp_path / "cache"
     path = assemble(asset, cache)

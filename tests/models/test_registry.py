@@ -28,14 +28,14 @@ def test_folder_with_two_ggufs_is_ambiguous(tmp_path: Path) -> None:
 
 
 def test_unknown_reference_names_the_known_models(tmp_path: Path) -> None:
-    with pytest.raises(ModelNotFound, match="qwen2.5-0.5b"):
+    with pytest.raises(ModelNotFound, match=r"qwen2\.5-0\.5b"):
         resolve_gguf("no-such-model", tmp_path)
 
 
 def test_embedder_folder_without_config_is_refused(tmp_path: Path) -> None:
-    from models.hf_embedder import HFLoadError  # noqa: PLC0415
+    from models.hf_embedder import HFLoadError
 
-    with pytest.raises(HFLoadError, match="config.json"):
+    with pytest.raises(HFLoadError, match=r"config\.json"):
         build_embedder(ModelChoice(embedder=str(tmp_path)))
     with pytest.raises(ModelNotFound):
         build_embedder(ModelChoice(embedder=str(tmp_path / "missing")))

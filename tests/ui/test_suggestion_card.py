@@ -1,0 +1,94 @@
+"""Suggestion cards: the confidence level and the buttons' signals."""
+
+from __future__ import annotations
+
+import pytest
+from PySide6.QtCore import Qt
+from pytestqt.qtbot import QtBot
+
+from assistant.types import Suggestion
+from assistant.types import SuggestionKind
+from assistant.types import SuggestionState
+from ui.suggestion_card import SuggestionCard
+from ui.suggestion_card import confidence_to_level
+from ui.suggestion_card import kind_text
+
+
+@pytest.mark.parametrize(
+    ("confidence", "level"),
+    [
+        (1.0, "high"),
+        (0.8, "high"),
+        (0.7999, "medium"),
+        (0.5, "medium"),
+        (0.4999, "low"),
+        (0.0, "low"),
+        (-0.1, "low"),
+        (1.5, "high"),
+        (float("nan"), "low"),
+    ],
+)
+def test_confidence_to_level(confidence: float, level: str) -> None:
+    assert confidence_to_level(confidence) == level
+
+
+def make_suggestion(confidence: float = 0.9) -> Suggestion:
+    return Suggestion(
+        id=7,
+        item_id=3,
+        kind=SuggestionKind.FILE_INTO,
+        reason="A <b>contract</b> document: file it under Documents/Contracts",
+        confidence=confidence,
+        model_version="test@1",
+        state=SuggestionState.OPEN,
+        payload={"folder": "Documents/Contracts"},
+    )
+
+
+def test_kind_text_names_the_folder() -> None:
+    assert kind_text(make_suggestion()) == "File into Documents/Contracts"
+
+
+@pytest.mark.gui
+def test_card_shows_reason_as_plain_text_and_level(qtbot: QtBot) -> None:
+    card = SuggestionCard(make_suggestion(0.55), ["contract", "letter"], "contract")
+    qtbot.addWidget(card)
+    assert card.level == "medium"
+    assert "medium" in card.level_label.text()
+    assert card.reason_label.textFormat() == Qt.TextFormat.PlainText
+    assert "<b>contract</b>" in card.reason_label.text()
+
+
+@pytest.mark.gui
+def test_card_buttons_emit_and_disable(qtbot: QtBot) -> None:
+    card = SuggestionCard(make_suggestion(), ["contract", "letter"], "contract")
+    qtbot.addWidget(card)
+    with qtbot.waitSignal(card.rejected, timeout=1000) as blocker:
+        qtbot.mouseClick(card.reject_button, Qt.MouseButton.LeftButton)
+    assert blocker.args == [7]
+    assert not card.accept_button.isEnabled()
+    assert not card.correct_button.isEnabled()
+
+
+@pytest.mark.gui
+def test_correct_dialog_cancel_emits_nothing(qtbot: QtBot) -> None:
+    card = SuggestionCard(make_suggestion(), ["contract", "letter"], "contract")
+    qtbot.addWidget(card)
+    qtbot.mouseClick(card.correct_button, Qt.MouseButton.LeftButton)
+    assert card.dialog is not None
+    assert card.dialog.combo.currentText() == "contract"
+    with qtbot.assertNotEmitted(card.corrected):
+        card.dialog.reject()
+    assert card.accept_button.isEnabled()
+
+
+@pytest.mark.gui
+def test_correct_dialog_accepts_a_new_name(qtbot: QtBot) -> None:
+    card = SuggestionCard(make_suggestion(), ["contract", "letter"], "contract")
+    qtbot.addWidget(card)
+    qtbot.mouseClick(card.correct_button, Qt.MouseButton.LeftButton)
+    assert card.dialog is not None
+    card.dialog.combo.setCurrentText("  lease  ")
+    with qtbot.waitSignal(card.corrected, timeout=1000) as blocker:
+        card.dialog.accept()
+    assert blocker.args == [7, "lease"]

@@ -1,0 +1,97 @@
+"""EngineWorker's slots, called directly on the test thread (no QThread)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import SignalInstance
+
+from assistant.engine import ProgressCallback
+from assistant.engine import Sift
+from assistant.types import Item
+from ui.worker import EngineWorker
+from ui.worker import SiftFactory
+
+
+def collect(signal: SignalInstance) -> list[tuple]:
+    seen: list[tuple] = []
+    signal.connect(lambda *args: seen.append(args))
+    return seen
+
+
+def test_bug_becomes_failed_with_traceback() -> None:
+    """GIVEN a factory that hits a bug THEN ``failed`` carries the traceback."""
+
+    def broken(_progress: ProgressCallback) -> Sift:
+        raise RuntimeError("no engine today")
+
+    worker = EngineWorker(broken)
+    failed = collect(worker.failed)
+    worker.open()
+    assert len(failed) == 1
+    assert "RuntimeError: no engine today" in failed[0][0]
+    assert "Traceback" in failed[0][0]
+
+
+def test_user_error_becomes_a_plain_message(fake_factory: SiftFactory, tmp_path: Path) -> None:
+    """GIVEN a missing folder WHEN it is added as a source THEN ``failed`` says so, briefly."""
+    worker = EngineWorker(fake_factory)
+    worker.open()
+    failed = collect(worker.failed)
+    worker.add_source(str(tmp_path / "missing"), True)
+    assert len(failed) == 1
+    assert failed[0][0].startswith("no such file or folder")
+    assert "Traceback" not in failed[0][0]
+    worker.close()
+
+
+def test_ingest_reports_progress_and_items(fake_factory: SiftFactory, inbox: Path) -> None:
+    worker = EngineWorker(fake_factory)
+    worker.open()
+    progress = collect(worker.progress_changed)
+    busy = collect(worker.busy_changed)
+    loaded = collect(worker.items_loaded)
+    worker.ingest([str(inbox)], False)
+    assert {args[0].stage for args in progress} >= {"read", "classify"}
+    assert busy == [(True,), (False,)]
+    items: list[Item] = loaded[-1][0]
+    assert len(items) == 2
+    worker.close()
+
+
+def test_stop_cancels_and_refuses_new_work(fake_factory: SiftFactory, inbox: Path) -> None:
+    worker = EngineWorker(fake_factory)
+    worker.open()
+    sift = worker._sift
+    assert sift is not None
+    worker.request_stop()
+    assert sift.cancel.is_set()
+    ingested = collect(worker.ingested)
+    worker.ingest([str(inbox)], False)
+    assert ingested == []
+    closed = collect(worker.closed)
+    worker.close()
+    assert closed == [()]
+
+
+@pytest.mark.parametrize("correct", ["", "recipe"])
+def test_reject_sends_the_changed_item(
+    fake_factory: SiftFactory, inbox: Path, correct: str
+) -> None:
+    worker = EngineWorker(fake_factory)
+    worker.open()
+    worker.ingest([str(inbox)], False)
+    assert worker._sift is not None
+    doc = next(i for i in worker._sift.items() if i.kind == "document")
+    (first, *_) = worker._sift.suggestions(doc.id)
+    changed = collect(worker.item_changed)
+    decided = collect(worker.feedback_recorded)
+    suggestions = collect(worker.suggestions_loaded)
+    worker.reject(first.id, correct)
+    assert decided[0][0].state == "rejected"
+    assert suggestions[-1][0] == doc.id
+    assert first.id not in {s.id for s in suggestions[-1][1]}
+    if correct:
+        assert any(args[0].id == doc.id and args[0].category == correct for args in changed)
+    worker.close()

@@ -1,0 +1,230 @@
+"""``ItemTableModel``: the item list as a Qt table, and its sorting proxy.
+
+Rows are ``Item`` objects (frozen dataclasses) received from the engine
+thread; the model never calls the engine. Sorting goes through a
+``QSortFilterProxyModel`` on ``SORT_ROLE`` so dates, scores and text sort by
+value rather than by their display strings.
+"""
+
+from __future__ import annotations
+
+import enum
+from pathlib import PurePath
+from typing import Any
+
+from PySide6.QtCore import QAbstractTableModel
+from PySide6.QtCore import QModelIndex
+from PySide6.QtCore import QObject
+from PySide6.QtCore import QPersistentModelIndex
+from PySide6.QtCore import QSortFilterProxyModel
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QBrush
+from PySide6.QtGui import QColor
+
+from assistant.report import category_text
+from assistant.types import Item
+from assistant.types import ItemKind
+from assistant.types import ItemState
+
+ITEM_ROLE = Qt.ItemDataRole.UserRole + 1
+SORT_ROLE = Qt.ItemDataRole.UserRole + 2
+
+ERROR_TEXT = "⚠ error"
+JUNK_BADGE = "⊘ junk"
+UNSURE_JUNK_BADGE = "junk?"
+
+_ERROR_COLOUR = QColor("#b3261e")
+_JUNK_COLOUR = QColor("#777777")
+
+Index = QModelIndex | QPersistentModelIndex
+
+
+class Column(enum.IntEnum):
+    """The table's columns, in order."""
+
+    TITLE = 0
+    SOURCE = 1
+    CATEGORY = 2
+    JUNK = 3
+    PRIORITY = 4
+    DATE = 5
+
+
+HEADERS = {
+    Column.TITLE: "Title",
+    Column.SOURCE: "From/Path",
+    Column.CATEGORY: "Category",
+    Column.JUNK: "Junk",
+    Column.PRIORITY: "Priority",
+    Column.DATE: "Date",
+}
+
+
+def item_date(item: Item) -> str:
+    """The mail's date or the file's modification time (ISO 8601, sortable)."""
+    return item.date or item.created_at
+
+
+def source_text(item: Item) -> str:
+    """The sender of a mail, or the file name of a document (the full path is the tooltip)."""
+    if item.kind == ItemKind.MAIL and item.metadata.get("from"):
+        return item.metadata["from"]
+    return PurePath(item.source_path.split("#", 1)[0]).name or item.source_path
+
+
+def junk_badge(item: Item) -> str:
+    """A short badge for the Junk column; empty for documents and clean mail."""
+    if item.kind != ItemKind.MAIL or item.state == ItemState.ERROR:
+        return ""
+    if item.is_junk is None:
+        return UNSURE_JUNK_BADGE if item.junk_probability > 0.5 else ""
+    return JUNK_BADGE if item.is_junk else ""
+
+
+class ItemTableModel(QAbstractTableModel):
+    """Items as rows: Title, From/Path, Category, Junk, Priority, Date."""
+
+    def __init__(self, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self._items: list[Item] = []
+        self._rows: dict[int, int] = {}  # item id -> row
+
+    # -- Qt overrides -----------------------------------------------------
+
+    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self._items)
+
+    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(Column)
+
+    def headerData(
+        self,
+        section: int,
+        orientation: Qt.Orientation,
+        role: int = Qt.ItemDataRole.DisplayRole,
+    ) -> Any:
+        if (
+            orientation == Qt.Orientation.Horizontal
+            and role == Qt.ItemDataRole.DisplayRole
+            and 0 <= section < len(Column)
+        ):
+            return HEADERS[Column(section)]
+        return None
+
+    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if not index.isValid() or not 0 <= index.row() < len(self._items):
+            return None
+        item = self._items[index.row()]
+        column = Column(index.column())
+        if role == Qt.ItemDataRole.DisplayRole:
+            return self._display(item, column)
+        if role == SORT_ROLE:
+            return self._sort_key(item, column)
+        if role == ITEM_ROLE:
+            return item
+        if role == Qt.ItemDataRole.ToolTipRole:
+            return self._tooltip(item, column)
+        if role == Qt.ItemDataRole.ForegroundRole:
+            if item.state == ItemState.ERROR:
+                return QBrush(_ERROR_COLOUR)
+            if item.is_junk:
+                return QBrush(_JUNK_COLOUR)
+        if role == Qt.ItemDataRole.TextAlignmentRole and column == Column.PRIORITY:
+            return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        return None
+
+    # -- content ----------------------------------------------------------
+
+    def set_items(self, items: list[Item]) -> None:
+        """Replace every row."""
+        self.beginResetModel()
+        self._items = list(items)
+        self._rows = {item.id: row for row, item in enumerate(self._items)}
+        self.endResetModel()
+
+    def update_item(self, item: Item) -> bool:
+        """Replace one row in place (dataChanged only); a new item is appended.
+
+        Returns:
+            True if the item was already in the table.
+        """
+        row = self._rows.get(item.id)
+        if row is None:
+            self.beginInsertRows(QModelIndex(), len(self._items), len(self._items))
+            self._rows[item.id] = len(self._items)
+            self._items.append(item)
+            self.endInsertRows()
+            return False
+        self._items[row] = item
+        last = self.index(row, len(Column) - 1)
+        self.dataChanged.emit(self.index(row, 0), last)
+        return True
+
+    def item_at(self, row: int) -> Item:
+        """The item on one row (of this model, not of a proxy)."""
+        return self._items[row]
+
+    def row_of(self, item_id: int) -> int | None:
+        """The row of an item, or ``None``."""
+        return self._rows.get(item_id)
+
+    # -- rendering --------------------------------------------------------
+
+    @staticmethod
+    def _display(item: Item, column: Column) -> str:
+        match column:
+            case Column.TITLE:
+                return item.title
+            case Column.SOURCE:
+                return source_text(item)
+            case Column.CATEGORY:
+                if item.state == ItemState.ERROR:
+                    return ERROR_TEXT
+                if item.state == ItemState.PENDING:
+                    return "…"
+                return category_text(item)
+            case Column.JUNK:
+                return junk_badge(item)
+            case Column.PRIORITY:
+                return "" if item.state == ItemState.ERROR else f"{item.priority:.2f}"
+            case Column.DATE:
+                return item_date(item)[:16].replace("T", " ")
+
+    @staticmethod
+    def _sort_key(item: Item, column: Column) -> Any:
+        match column:
+            case Column.PRIORITY:
+                return item.priority
+            case Column.JUNK:
+                return item.junk_probability
+            case Column.DATE:
+                return item_date(item)
+            case Column.CATEGORY:
+                return "\uffff" if item.state == ItemState.ERROR else (item.category or "")
+            case Column.SOURCE:
+                return source_text(item).casefold() + "\0" + item.source_path
+            case _:
+                return ItemTableModel._display(item, column).casefold()
+
+    @staticmethod
+    def _tooltip(item: Item, column: Column) -> str | None:
+        if item.state == ItemState.ERROR:
+            return f"Could not read this item: {item.error or 'unknown reason'}"
+        if column == Column.CATEGORY and item.category_clues:
+            return "Why: " + "; ".join(item.category_clues[:3])
+        if column == Column.JUNK and item.junk_clues:
+            return f"{item.junk_probability:.0%}: " + "; ".join(item.junk_clues[:3])
+        if column == Column.SOURCE:
+            return item.source_path
+        if column == Column.TITLE:
+            return item.summary_text or item.title
+        return None
+
+
+class ItemSortProxy(QSortFilterProxyModel):
+    """Sorts ``ItemTableModel`` rows by value (``SORT_ROLE``)."""
+
+    def __init__(self, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self.setSortRole(SORT_ROLE)
+        self.setDynamicSortFilter(True)

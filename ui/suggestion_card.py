@@ -1,0 +1,206 @@
+"""One card per open suggestion: what, why, how sure, and the user's verdict.
+
+The card only emits signals; the detail pane passes them up to the main
+window, which hands them to the engine thread. The confidence level comes from
+a pure function, as Picard's ``similarity_to_level`` does.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt
+from PySide6.QtCore import Signal
+from PySide6.QtCore import Slot
+from PySide6.QtWidgets import QComboBox
+from PySide6.QtWidgets import QDialog
+from PySide6.QtWidgets import QDialogButtonBox
+from PySide6.QtWidgets import QFrame
+from PySide6.QtWidgets import QHBoxLayout
+from PySide6.QtWidgets import QLabel
+from PySide6.QtWidgets import QPushButton
+from PySide6.QtWidgets import QVBoxLayout
+from PySide6.QtWidgets import QWidget
+
+from assistant.types import Suggestion
+
+HIGH = 0.8
+MEDIUM = 0.5
+
+LEVEL_COLOURS = {"high": "#1e7d32", "medium": "#b26a00", "low": "#9e9e9e"}
+
+KIND_TEXT = {
+    "archive": "Archive",
+    "file_into": "File into",
+    "follow_up": "Follow up",
+    "reply_draft": "Draft a reply",
+    "mark_junk": "Mark as junk",
+    "calendar_event": "Add to calendar",
+    "unsubscribe": "Unsubscribe",
+    "read_later": "Read later",
+    "record_bill": "Record the bill",
+}
+
+
+def confidence_to_level(confidence: float) -> str:
+    """``high`` (≥ 0.8), ``medium`` (≥ 0.5) or ``low``.
+
+    Args:
+        confidence: a probability in [0, 1]; values outside act as the nearest
+            bound, and NaN is ``low``.
+
+    Returns:
+        The level name, also a key of ``LEVEL_COLOURS``.
+    """
+    if confidence >= HIGH:
+        return "high"
+    if confidence >= MEDIUM:
+        return "medium"
+    return "low"
+
+
+def kind_text(suggestion: Suggestion) -> str:
+    """The suggestion's kind for people, with its folder when it has one."""
+    text = KIND_TEXT.get(str(suggestion.kind), str(suggestion.kind).replace("_", " "))
+    folder = suggestion.payload.get("folder")
+    return f"{text} {folder}" if folder else text
+
+
+class CorrectionDialog(QDialog):
+    """Asks for the right category: one of the list, or a new name typed in.
+
+    Args:
+        categories: the category names for the item's kind.
+        current: the name to preselect.
+        parent: the owning widget.
+    """
+
+    def __init__(self, categories: list[str], current: str, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setWindowTitle("Correct the category")
+        self.combo = QComboBox(self)
+        self.combo.setEditable(True)
+        self.combo.addItems(categories)
+        if current in categories:
+            self.combo.setCurrentText(current)
+        self.buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel, self
+        )
+        self.buttons.accepted.connect(self.accept)
+        self.buttons.rejected.connect(self.reject)
+        layout = QVBoxLayout(self)
+        layout.addWidget(QLabel("The right category for this item:", self))
+        layout.addWidget(self.combo)
+        layout.addWidget(self.buttons)
+
+    def category(self) -> str:
+        """The chosen or typed category, stripped."""
+        return self.combo.currentText().strip()
+
+
+class SuggestionCard(QFrame):
+    """A suggestion with Accept, Reject and Correct… buttons.
+
+    Args:
+        suggestion: the open suggestion shown.
+        categories: category names offered by Correct… (the item's kind).
+        current_category: the item's category now, preselected in the dialog.
+        parent: the owning widget.
+
+    Signals:
+        accepted(int): Accept clicked, with the suggestion id.
+        rejected(int): Reject clicked.
+        corrected(int, str): Correct… confirmed with a category.
+    """
+
+    accepted = Signal(int)
+    rejected = Signal(int)
+    corrected = Signal(int, str)
+
+    def __init__(
+        self,
+        suggestion: Suggestion,
+        categories: list[str],
+        current_category: str = "",
+        parent: QWidget | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self.suggestion = suggestion
+        self.level = confidence_to_level(suggestion.confidence)
+        self._categories = categories
+        self._current_category = current_category
+        self.dialog: CorrectionDialog | None = None
+        self.setObjectName("suggestionCard")
+        self.setFrameShape(QFrame.Shape.StyledPanel)
+        colour = LEVEL_COLOURS[self.level]
+        self.setStyleSheet(
+            f"#suggestionCard {{ border: 1px solid #c8c8c8; border-left: 4px solid {colour};"
+            " border-radius: 4px; }"
+        )
+
+        self.title_label = QLabel(f"<b>{_escape(kind_text(suggestion))}</b>", self)
+        self.level_label = QLabel(
+            f'<span style="color:{colour}">● {self.level} ({suggestion.confidence:.0%})</span>',
+            self,
+        )
+        self.level_label.setToolTip(f"model {suggestion.model_version}")
+        self.reason_label = QLabel(suggestion.reason, self)
+        self.reason_label.setWordWrap(True)
+        self.reason_label.setTextFormat(Qt.TextFormat.PlainText)
+
+        self.accept_button = QPushButton("Accept", self)
+        self.reject_button = QPushButton("Reject", self)
+        self.correct_button = QPushButton("Correct…", self)
+        self.correct_button.setToolTip("Reject, and give the right category")
+        self.correct_button.setEnabled(bool(categories))
+        self.accept_button.clicked.connect(self._on_accept)
+        self.reject_button.clicked.connect(self._on_reject)
+        self.correct_button.clicked.connect(self._on_correct)
+
+        header = QHBoxLayout()
+        header.addWidget(self.title_label, 1)
+        header.addWidget(self.level_label)
+        buttons = QHBoxLayout()
+        buttons.addStretch(1)
+        for button in (self.accept_button, self.reject_button, self.correct_button):
+            buttons.addWidget(button)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(10, 6, 8, 6)
+        layout.addLayout(header)
+        layout.addWidget(self.reason_label)
+        layout.addLayout(buttons)
+
+    def set_pending(self) -> None:
+        """Disable the buttons once a verdict is on its way (no double clicks)."""
+        for button in (self.accept_button, self.reject_button, self.correct_button):
+            button.setEnabled(False)
+
+    @Slot()
+    def _on_accept(self) -> None:
+        self.set_pending()
+        self.accepted.emit(self.suggestion.id)
+
+    @Slot()
+    def _on_reject(self) -> None:
+        self.set_pending()
+        self.rejected.emit(self.suggestion.id)
+
+    @Slot()
+    def _on_correct(self) -> None:
+        # open(), not exec(): window-modal without a nested event loop.
+        self.dialog = CorrectionDialog(self._categories, self._current_category, self)
+        self.dialog.accepted.connect(self._on_correction_chosen)
+        self.dialog.open()
+
+    @Slot()
+    def _on_correction_chosen(self) -> None:
+        if self.dialog is None:
+            return
+        category = self.dialog.category()
+        self.dialog.deleteLater()
+        self.dialog = None
+        if category:
+            self.set_pending()
+            self.corrected.emit(self.suggestion.id, category)
+
+
+def _escape(text: str) -> str:
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
