@@ -246,7 +246,10 @@ def decode_header_value(value: str) -> str:
     """
     value = _FOLD.sub("", value)
     if _SURROGATE.search(value):
-        value = decode_bytes(value.encode("ascii", errors="surrogateescape"))
+        try:
+            value = decode_bytes(value.encode("utf-8", errors="surrogateescape"))
+        except UnicodeEncodeError:  # surrogates that no parser produced
+            value = _SURROGATE.sub("\ufffd", value)
     pieces: list[str] = []
     pending = b""
     pending_charset = ""

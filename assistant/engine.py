@@ -94,11 +94,7 @@ class Sift:
         self._generator_error: str | None = None
         self._embedder = embedder
         self._lock = threading.RLock()
-        self.junk = JunkFilter(
-            self.store,
-            threshold=self.settings.junk_threshold,
-            unsure_margin=self.settings.junk_unsure_margin,
-        )
+        self._junk: JunkFilter | None = None
         self._triage: Triage | None = None
         self._pipeline: Pipeline | None = None
         self.cancel = threading.Event()
@@ -161,6 +157,18 @@ class Sift:
                     log.warning("language model unavailable: %s", error)
                 self._progress(Progress("model", 1, 1, "language model ready"))
             return self._generator
+
+    @property
+    def junk(self) -> JunkFilter:
+        """The junk filter (created on first use)."""
+        with self._lock:
+            if self._junk is None:
+                self._junk = JunkFilter(
+                    self.store,
+                    threshold=self.settings.junk_threshold,
+                    unsure_margin=self.settings.junk_unsure_margin,
+                )
+            return self._junk
 
     @property
     def triage(self) -> Triage:

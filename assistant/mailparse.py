@@ -98,8 +98,9 @@ def _raw_payload(part: Message) -> bytes | None:
     ``get_payload()`` would decode them through the declared charset and
     lose them, so read the attribute directly.
     """
-    raw = part._payload  # noqa: SLF001 - the only lossless view of an 8-bit payload
-    return raw.encode("ascii", errors="surrogateescape") if isinstance(raw, str) else None
+    # Deliberately private (typeshed does not declare it): the only lossless view.
+    raw = getattr(part, "_payload", None)
+    return raw.encode("utf-8", errors="surrogateescape") if isinstance(raw, str) else None
 
 
 def _transfer_encoding(part: Message) -> str:

@@ -16,6 +16,7 @@ from collections.abc import Callable
 import numpy as np
 
 from assistant.junk import JunkFilter
+from assistant.signals import mail_signals
 from assistant.store import Store
 from assistant.store import summary_json
 from assistant.suggest import priority
@@ -104,6 +105,11 @@ class Pipeline:
             categories=self.store.categories(item.kind),
             examples=self.examples(item.kind),
             text=f"{item.title}\n{item.text}",
+            signals=(
+                mail_signals(item.title, item.text, item.metadata)
+                if item.kind == ItemKind.MAIL
+                else ()
+            ),
         )
         if item.kind == ItemKind.MAIL:
             verdict = self.junk.classify(f"{item.title}\n{item.text}", headers=item.metadata)

@@ -20,6 +20,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from assistant.signals import Signal
 from assistant.types import Category
 from assistant.types import ItemKind
 from assistant.types import Prediction
@@ -92,6 +93,7 @@ class Triage:
         categories: Sequence[Category],
         examples: Sequence[Example],
         text: str = "",
+        signals: Sequence[Signal] = (),
     ) -> Prediction:
         """Classify one embedded item.
 
@@ -101,6 +103,7 @@ class Triage:
             categories: all categories (filtered by kind here).
             examples: the user's labelled items of this kind.
             text: the item's text, for word clues.
+            signals: structural signals (unsubscribe header, robot sender...).
         """
         pool = [c for c in categories if c.kind == kind]
         if not pool:
@@ -121,6 +124,9 @@ class Triage:
                     # The nearest example counts most; the description keeps a say.
                     memory = 0.7 * best[0] + 0.3 * float(np.mean(best))
                     scores[index] = max(scores[index], memory)
+        for signal in signals:
+            for index, name in enumerate(names):
+                scores[index] += signal.nudges.get(name, 0.0)
         probabilities = softmax(scores, TEMPERATURE)
         if self.head is not None and set(self.head.classes) <= set(names):
             head_probs = self.head.predict_proba(vector[None, :])[0]
@@ -135,6 +141,7 @@ class Triage:
         confidence = float(probabilities[best_index])
         label = names[best_index] if confidence >= self.threshold else None
         clues = self._clues(names[best_index], pool[best_index], nearest, text)
+        clues += tuple(s.clue for s in signals if s.nudges.get(names[best_index], 0.0) > 0)
         if label is None:
             runner_up = names[int(np.argsort(probabilities)[-2])] if len(names) > 1 else ""
             clues = (
