@@ -149,8 +149,11 @@ class JunkFilter:
             verdict: bool | None = None
         else:
             verdict = probability >= self.threshold
+        # Show first the tokens that pushed towards the verdict.
+        towards_junk = probability >= 0.5
+        ordered = sorted(scored, key=lambda pair: (pair[0] > 0.5) != towards_junk)
         clues = tuple(
             f"\u2018{token}\u2019 {f:.2f} ({'junk' if f > 0.5 else 'not junk'})"
-            for f, token in scored[:6]
+            for f, token in ordered[:6]
         )
         return JunkVerdict(verdict, float(probability), clues, self.version)

@@ -194,7 +194,7 @@ def suggest(
         drafts.append(
             Draft(SuggestionKind.READ_LATER, f"A personal note from {sender}", confidence, {})
         )
-    if junk.is_junk is None and junk.probability > 0.5:
+    if junk.is_junk is None and junk.probability >= 0.55:
         drafts.append(
             Draft(
                 SuggestionKind.MARK_JUNK,
