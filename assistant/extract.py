@@ -23,6 +23,8 @@ from assistant.errors import ExtractionError
 from assistant.htmltext import html_title
 from assistant.htmltext import html_to_text
 from assistant.mailparse import parse_message
+from assistant.office import read_msg
+from assistant.office import read_odt
 from assistant.textclean import detect_language
 from assistant.textclean import normalize_whitespace
 from assistant.types import Extracted
@@ -202,6 +204,8 @@ _HANDLERS: dict[str, Callable[[bytes, Path], Extracted]] = {
     ".pdf": _pdf,
     ".docx": _docx,
     ".eml": _eml,
+    ".msg": read_msg,
+    ".odt": read_odt,
 }
 SUPPORTED_SUFFIXES: frozenset[str] = frozenset(_HANDLERS)
 
