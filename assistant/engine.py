@@ -8,8 +8,6 @@ from its worker threads only.
 
 from __future__ import annotations
 
-import hashlib
-import json
 import logging
 import threading
 from collections.abc import Callable
@@ -20,10 +18,10 @@ from typing import Any
 
 from assistant import paths as paths_module
 from assistant import settings as settings_module
-from assistant.errors import ExtractionError
 from assistant.errors import ModelError
 from assistant.errors import NotFoundError
 from assistant.errors import UserError
+from assistant.intake import Intake
 from assistant.junk import JunkFilter
 from assistant.learning import Learner
 from assistant.pipeline import Pipeline
@@ -31,11 +29,9 @@ from assistant.sources import Incoming
 from assistant.sources import kind_of
 from assistant.sources import scan
 from assistant.store import Store
-from assistant.store import now
 from assistant.summarize import Summarizer
 from assistant.triage import Triage
 from assistant.types import Category
-from assistant.types import Extracted
 from assistant.types import Item
 from assistant.types import ItemKind
 from assistant.types import ItemState
@@ -54,15 +50,6 @@ from models.registry import build_generator
 log = logging.getLogger(__name__)
 
 ProgressCallback = Callable[[Progress], None]
-
-
-def content_hash(extracted: Extracted) -> str:
-    """Identity of an item's content, for merging exact duplicates."""
-    digest = hashlib.sha256()
-    for part in (extracted.kind, extracted.title, extracted.text, extracted.quoted):
-        digest.update(part.encode("utf-8", "surrogatepass"))
-        digest.update(b"\0")
-    return digest.hexdigest()
 
 
 class Sift:
@@ -95,6 +82,7 @@ class Sift:
         self._embedder = embedder
         self._lock = threading.RLock()
         self._junk: JunkFilter | None = None
+        self.intake = Intake(self.store, max_bytes=self.settings.max_file_mb * 1024 * 1024)
         self._triage: Triage | None = None
         self._pipeline: Pipeline | None = None
         self.cancel = threading.Event()
@@ -231,74 +219,7 @@ class Sift:
         return [self.store.item(item_id) for item_id in unique]
 
     def _store_one(self, entry: Incoming | tuple[str, str]) -> int:
-        if isinstance(entry, tuple):
-            key, reason = entry
-            return self._store_error(f"error:{key}", key, reason, now())
-        try:
-            extracted = entry.load()
-        except ExtractionError as error:
-            return self._store_error(
-                entry.source_key, entry.source_path, str(error), entry.item_date
-            )
-        except Exception as error:
-            log.exception("unexpected failure reading %s", entry.source_path)
-            reason = f"unexpected error: {type(error).__name__}: {error}"
-            return self._store_error(entry.source_key, entry.source_path, reason, entry.item_date)
-        message_id = extracted.metadata.get("message_id")
-        key = f"msgid:{message_id}" if message_id else entry.source_key
-        digest = content_hash(extracted)
-        existing = self.store.find_item(source_key=key, content_hash=digest)
-        if existing is not None:
-            current = self.store.item(existing)
-            if current.content_hash != digest and current.source_path == entry.source_path:
-                # The same file, edited: take the new text and process it again.
-                self.store.update_item(
-                    existing,
-                    title=extracted.title,
-                    text=extracted.text,
-                    quoted=extracted.quoted,
-                    content_hash=digest,
-                )
-                self.store.requeue(existing)
-            return existing
-        return self.store.insert_item(
-            {
-                "source_key": key,
-                "kind": str(extracted.kind),
-                "source_path": entry.source_path,
-                "title": extracted.title,
-                "text": extracted.text,
-                "quoted": extracted.quoted,
-                "metadata": json.dumps(extracted.metadata, ensure_ascii=False),
-                "language": extracted.language,
-                "content_hash": digest,
-                "item_date": extracted.metadata.get("date") or entry.item_date,
-                "state": str(ItemState.PENDING),
-            }
-        )
-
-    def _store_error(self, key: str, source_path: str, reason: str, item_date: str) -> int:
-        existing = self.store.find_item(source_key=key, content_hash="")
-        if existing is not None:
-            self.store.update_item(existing, error=reason, state=str(ItemState.ERROR))
-            return existing
-        suffix = Path(source_path.split("#", 1)[0]).suffix.lower()
-        return self.store.insert_item(
-            {
-                "source_key": key,
-                "kind": str(
-                    ItemKind.MAIL if suffix in {".eml", ".mbox", ".msg"} else ItemKind.DOCUMENT
-                ),
-                "source_path": source_path,
-                "title": Path(source_path).name,
-                "text": "",
-                "metadata": "{}",
-                "content_hash": "",
-                "item_date": item_date,
-                "state": str(ItemState.ERROR),
-                "error": reason,
-            }
-        )
+        return self.intake.store(entry)
 
     def process(self, *, summarize: bool = True) -> int:
         """Work through the persistent queue; returns how many items were done."""
@@ -323,6 +244,17 @@ class Sift:
     def item(self, item_id: int) -> Item:
         """One item by id."""
         return self.store.item(item_id)
+
+    def thread(self, item_id: int) -> list[Item]:
+        """The conversation an item belongs to, oldest first (just the item if none)."""
+        item = self.store.item(item_id)
+        if not item.thread:
+            return [item]
+        return self.store.thread_items(item.thread)
+
+    def attachments(self, item_id: int) -> list[Item]:
+        """The items read from a mail's attachments."""
+        return self.store.children(item_id)
 
     def suggestions(
         self, item_id: int | None = None, *, state: SuggestionState | None = SuggestionState.OPEN

@@ -240,3 +240,18 @@ def extract_file(path: Path, *, max_bytes: int = 50_000_000) -> Extracted:
     if len(data) > max_bytes:  # grew between stat and read
         raise ExtractionError(f"file too large: more than {max_bytes} bytes")
     return handler(data, path)
+
+
+def extract_bytes(data: bytes, name: str, *, max_bytes: int = 50_000_000) -> Extracted:
+    """Extract text from in-memory file content (a mail attachment), by its name's suffix.
+
+    Raises:
+        ExtractionError: unsupported suffix, too large, or unreadable content.
+    """
+    suffix = Path(name).suffix.lower()
+    handler = _HANDLERS.get(suffix)
+    if handler is None:
+        raise ExtractionError(f"unsupported format: {suffix or '(no suffix)'}")
+    if len(data) > max_bytes:
+        raise ExtractionError(f"file too large: {len(data)} bytes (limit {max_bytes})")
+    return handler(data, Path(name))

@@ -24,6 +24,7 @@ from assistant.htmltext import html_to_text
 from assistant.textclean import detect_language
 from assistant.textclean import normalize_whitespace
 from assistant.textclean import split_quoted
+from assistant.types import Attachment
 from assistant.types import Extracted
 from assistant.types import ItemKind
 
@@ -49,6 +50,8 @@ _PARSER_ERRORS = (
 )
 _MAX_DEPTH = 12
 _MAX_NAME = 120
+# Attachments larger than this are listed by name but not read as items.
+MAX_ATTACHMENT_BYTES = 25 * 1024 * 1024
 _ADDRESS_FIELDS = ("from", "to", "cc")
 NO_SUBJECT = "(no subject)"
 
@@ -226,6 +229,29 @@ def _attachment_names(part: Message, depth: int = 0) -> list[str]:
     return [clean] if clean else []
 
 
+def _attachment_files(part: Message, depth: int = 0) -> list[Attachment]:
+    """Named leaf parts with their decoded bytes, each within MAX_ATTACHMENT_BYTES."""
+    if depth > _MAX_DEPTH:
+        return []
+    if part.is_multipart():
+        found: list[Attachment] = []
+        for child in part.get_payload():
+            if isinstance(child, Message) and child.get_content_maintype() != "message":
+                found.extend(_attachment_files(child, depth + 1))
+        return found
+    try:
+        name = part.get_filename()
+        if not name:
+            return []
+        data = part.get_payload(decode=True)
+    except _PARSER_ERRORS:  # malformed parameters or encoding: skip this part
+        return []
+    clean = _sanitize_name(str(name))
+    if not clean or not isinstance(data, bytes) or len(data) > MAX_ATTACHMENT_BYTES:
+        return []
+    return [Attachment(clean, part.get_content_type(), data)]
+
+
 def _raw_body(raw: bytes) -> str:
     match = _HEADER_END.search(raw)
     return decode_bytes(raw[match.end() :] if match else raw)
@@ -268,8 +294,9 @@ def parse_message(raw: bytes) -> Extracted:
     try:
         meta["content_type"] = msg.get_content_type()
         names = _attachment_names(msg)
+        files = _attachment_files(msg)
     except _PARSER_ERRORS:  # as in _message_text: metadata is best effort
-        names = []
+        names, files = [], []
     if names:
         meta["attachments"] = ", ".join(names)
     body = normalize_whitespace(_message_text(msg, raw))
@@ -291,6 +318,7 @@ def parse_message(raw: bytes) -> Extracted:
         metadata=meta,
         quoted=quoted,
         language=detect_language(f"{title}\n{text}"),
+        attachments=tuple(files),
     )
 
 

@@ -134,3 +134,17 @@ def m002_default_categories(db: Database) -> None:
             for position, category in enumerate(DEFAULT_CATEGORIES)
         ]
     )
+
+
+@MIGRATIONS()
+def m003_threads_attachments_near_duplicates(db: Database) -> None:
+    """Conversation threads, attachment children and near-duplicate flags."""
+    items = db["items"]
+    items.add_column("thread_key", str)  # type: ignore[union-attr]
+    items.add_column("parent_id", int)  # type: ignore[union-attr]
+    items.add_column("near_duplicate_of", int)  # type: ignore[union-attr]
+    for band in range(4):
+        items.add_column(f"simhash{band}", int)  # type: ignore[union-attr]
+        items.create_index([f"simhash{band}"])  # type: ignore[union-attr]
+    items.create_index(["thread_key"])  # type: ignore[union-attr]
+    items.create_index(["parent_id"])  # type: ignore[union-attr]

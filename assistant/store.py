@@ -104,6 +104,9 @@ def _item(row: dict[str, Any]) -> Item:
         error=row.get("error"),
         created_at=row["created_at"],
         date=row.get("item_date") or row["created_at"],
+        thread=row.get("thread_key") or "",
+        parent_id=row.get("parent_id"),
+        near_duplicate_of=row.get("near_duplicate_of"),
     )
 
 
@@ -275,6 +278,31 @@ class Store:
             sql += " LIMIT ?"
             params.append(limit)
         return [_item(row) for row in self._rows(sql, params)]
+
+    def thread_items(self, thread_key: str) -> list[Item]:
+        """Every item of one conversation, oldest first."""
+        rows = self._rows(
+            "SELECT * FROM items WHERE thread_key = ? ORDER BY item_date, id", [thread_key]
+        )
+        return [_item(row) for row in rows]
+
+    def children(self, parent_id: int) -> list[Item]:
+        """Items read from one mail's attachments."""
+        rows = self._rows("SELECT * FROM items WHERE parent_id = ? ORDER BY id", [parent_id])
+        return [_item(row) for row in rows]
+
+    def simhash_candidates(self, bands: Sequence[int], kind: str) -> list[tuple[int, list[int]]]:
+        """Items of one kind sharing at least one SimHash band, with their four bands."""
+        rows = self._rows(
+            "SELECT id, simhash0, simhash1, simhash2, simhash3 FROM items WHERE kind = ? AND ("
+            "simhash0 = ? OR simhash1 = ? OR simhash2 = ? OR simhash3 = ?) ORDER BY id LIMIT 50",
+            [kind, *bands],
+        )
+        return [
+            (int(r["id"]), [int(r[f"simhash{b}"]) for b in range(4)])
+            for r in rows
+            if r["simhash0"] is not None
+        ]
 
     def item_count(self) -> int:
         row = self._one("SELECT count(*) AS n FROM items")

@@ -60,6 +60,15 @@ class Verdict(enum.StrEnum):
 
 
 @dataclass(frozen=True, slots=True)
+class Attachment:
+    """A file attached to a mail, with a sanitised name."""
+
+    name: str
+    content_type: str
+    data: bytes
+
+
+@dataclass(frozen=True, slots=True)
 class Extracted:
     """Clean text and metadata pulled out of one file or message.
 
@@ -74,6 +83,7 @@ class Extracted:
             ``format``.
         quoted: quoted reply text separated from ``text`` (kept, not lost).
         language: ``en``, ``zh`` or ``other``.
+        attachments: a mail's attached files (each within the size limit).
     """
 
     kind: ItemKind
@@ -82,6 +92,7 @@ class Extracted:
     metadata: dict[str, str] = field(default_factory=dict)
     quoted: str = ""
     language: str = "other"
+    attachments: tuple[Attachment, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -173,6 +184,9 @@ class Item:
     error: str | None
     created_at: str
     date: str = ""  # the mail's Date, else the file's modification time (ISO 8601)
+    thread: str = ""  # items of one mail conversation share this key
+    parent_id: int | None = None  # the mail an attachment item came from
+    near_duplicate_of: int | None = None  # an earlier item with almost the same text
 
     @property
     def summary_text(self) -> str:

@@ -1,0 +1,108 @@
+"""Intake: threads, attachments as child items, near-duplicates, identity."""
+
+from __future__ import annotations
+
+from email.message import EmailMessage
+from pathlib import Path
+
+from assistant import Sift
+from assistant.intake import thread_key
+from assistant.neardup import distance
+from assistant.neardup import simhash
+from assistant.types import ItemKind
+from assistant.types import ItemState
+from tests.helpers.mail import make_mail
+from tests.helpers.mail import write_mbox
+
+BODY = (
+    "The quarterly planning meeting covers budget, hiring and the roadmap for next year. "
+    "Please bring your team's numbers and a list of open risks to discuss with everyone."
+)
+
+
+def test_thread_key_is_the_root_of_the_references_chain() -> None:
+    assert thread_key({"references": "root@x mid@x", "in_reply_to": "mid@x"}, "k") == "root@x"
+    assert thread_key({"in_reply_to": "root@x"}, "k") == "root@x"
+    assert thread_key({"message_id": "self@x"}, "k") == "self@x"
+    assert thread_key({}, "fallback") == "fallback"
+
+
+def test_replies_join_their_conversation_in_any_order(fake_sift: Sift, tmp_path: Path) -> None:
+    root = make_mail("Plan", BODY, message_id="root@x", day=1)
+    reply = make_mail(
+        "Re: Plan",
+        "Sounds good, see you there.",
+        message_id="r1@x",
+        day=2,
+        headers={"In-Reply-To": "<root@x>", "References": "<root@x>"},
+    )
+    second = make_mail(
+        "Re: Plan",
+        "Adding Sam to the thread.",
+        message_id="r2@x",
+        day=3,
+        headers={"In-Reply-To": "<r1@x>", "References": "<root@x> <r1@x>"},
+    )
+    other = make_mail("Other", "Unrelated note about lunch.", message_id="o@x", day=2)
+    items = fake_sift.ingest(
+        [write_mbox(tmp_path / "a.mbox", [second, other, reply, root])], summarize=False
+    )
+    by_id = {i.metadata["message_id"]: i for i in items}
+    thread = fake_sift.thread(by_id["r2@x"].id)
+    assert [i.metadata["message_id"] for i in thread] == ["root@x", "r1@x", "r2@x"]
+    assert fake_sift.thread(by_id["o@x"].id) == [fake_sift.item(by_id["o@x"].id)]
+
+
+def _with_attachments() -> bytes:
+    message = EmailMessage()
+    message["From"] = "dana@example.com"
+    message["To"] = "alex@example.com"
+    message["Subject"] = "Notes and photo"
+    message["Message-ID"] = "<att@x>"
+    message.set_content("See the attached notes.")
+    message.add_attachment(
+        b"Meeting notes: decisions on the launch date.",
+        maintype="text",
+        subtype="plain",
+        filename="../../notes.txt",
+    )
+    message.add_attachment(b"\x89PNG fake", maintype="image", subtype="png", filename="p.png")
+    message.add_attachment(
+        b"%PDF-1.4 broken", maintype="application", subtype="pdf", filename="broken.pdf"
+    )
+    return bytes(message)
+
+
+def test_readable_attachments_become_child_items(fake_sift: Sift, tmp_path: Path) -> None:
+    eml = tmp_path / "m.eml"
+    eml.write_bytes(_with_attachments())
+    parent = fake_sift.ingest([eml], summarize=False)[0]
+    assert "notes.txt" in parent.metadata["attachments"]
+    children = fake_sift.attachments(parent.id)
+    by_name = {Path(c.source_path.split("#", 1)[1]).name: c for c in children}
+    assert set(by_name) == {"notes.txt", "broken.pdf"}  # the image is not a text format
+    notes = by_name["notes.txt"]
+    assert notes.kind == ItemKind.DOCUMENT and notes.parent_id == parent.id
+    assert notes.state == ItemState.READY and "launch date" in notes.text
+    assert ".." not in notes.source_path.split("#", 1)[1]  # sanitised name
+    assert by_name["broken.pdf"].state == ItemState.ERROR
+    fake_sift.ingest([eml], summarize=False)  # again: nothing new
+    assert len(fake_sift.attachments(parent.id)) == 2
+
+
+def test_near_duplicates_are_flagged_not_merged(fake_sift: Sift, tmp_path: Path) -> None:
+    first = tmp_path / "a.txt"
+    first.write_text(BODY * 3)
+    second = tmp_path / "b.txt"
+    second.write_text(BODY * 3 + " Thanks.")
+    third = tmp_path / "c.txt"
+    third.write_text("An entirely different document about cooking rice with vegetables and tofu.")
+    a, b, c = fake_sift.ingest([first, second, third], summarize=False)
+    assert b.id != a.id and b.near_duplicate_of == a.id
+    assert c.near_duplicate_of is None
+
+
+def test_simhash_is_close_for_small_edits_and_none_for_short_text() -> None:
+    long_text = BODY * 4
+    assert distance(simhash(long_text), simhash(long_text + " Thanks!")) <= 3  # type: ignore[arg-type]
+    assert simhash("too short") is None
