@@ -53,9 +53,10 @@ def _progress(args: argparse.Namespace) -> Any:
         return None
 
     def show(progress: Progress) -> None:
+        count = f"{progress.done}/{progress.total}" if progress.total else f"{progress.done}"
         print(
-            f"\r{progress.stage:>10}: {progress.done}/{progress.total} {progress.message[:50]:<50}",
-            end="" if progress.done < progress.total else "\n",
+            f"\r{progress.stage:>10}: {count} {progress.message[:50]:<50}",
+            end="" if progress.done < progress.total or not progress.total else "\n",
             file=sys.stderr,
             flush=True,
         )
@@ -163,6 +164,17 @@ def cmd_ingest(args: argparse.Namespace) -> int:
 def cmd_items(args: argparse.Namespace) -> int:
     with open_sift(args) as sift:
         items = sift.items(limit=args.limit)
+        if args.json:
+            emit(items)
+        else:
+            for item in items:
+                print(item_line(item))
+    return 0
+
+
+def cmd_search(args: argparse.Namespace) -> int:
+    with open_sift(args) as sift:
+        items = sift.search(" ".join(args.words), limit=args.limit or 100)
         if args.json:
             emit(items)
         else:
@@ -325,6 +337,9 @@ def build_parser() -> argparse.ArgumentParser:
     ingest.add_argument("--no-summaries", action="store_true")
     items = add("items", cmd_items, "list items, newest first")
     items.add_argument("--limit", type=int, default=None)
+    search = add("search", cmd_search, "full-text search over titles and text")
+    search.add_argument("words", nargs="+")
+    search.add_argument("--limit", type=int, default=None)
     show = add("show", cmd_show, "show one item with its summary and suggestions")
     show.add_argument("id", type=int)
     summarize = add("summarize", cmd_summarize, "summarize one file without storing it")

@@ -8,6 +8,7 @@ from its worker threads only.
 
 from __future__ import annotations
 
+import itertools
 import logging
 import threading
 from collections.abc import Callable
@@ -50,6 +51,7 @@ from models.registry import build_generator
 log = logging.getLogger(__name__)
 
 ProgressCallback = Callable[[Progress], None]
+STORE_BATCH = 100  # files or messages stored per transaction
 
 
 class Sift:
@@ -195,28 +197,48 @@ class Sift:
         """Forget a source (its items stay)."""
         self.store.remove_source(source_id)
 
-    def ingest(self, paths: Iterable[Path | str], *, summarize: bool = True) -> list[Item]:
+    def ingest(
+        self, paths: Iterable[Path | str], *, summarize: bool = True, process: bool = True
+    ) -> list[Item]:
         """Read, store, classify (and summarize) everything under ``paths``.
 
         Blocks until done. Items already known (same key or same content) are
         not stored twice; they are returned as they are.
 
+        Args:
+            paths: files, folders, mbox files or Maildirs.
+            summarize: write LLM summaries.
+            process: classify now; with False, items are stored and queued
+                for a later ``process()`` (the queue survives restarts).
+
         Returns:
             The items found under ``paths``, including error items.
         """
+        ids = self.store_paths(paths)
+        if process:
+            self.process(summarize=summarize)
+        return [self.store.item(item_id) for item_id in dict.fromkeys(ids)]
+
+    def store_paths(self, paths: Iterable[Path | str]) -> list[int]:
+        """Read and store everything under ``paths`` without running models.
+
+        Streams: one file or message is in memory at a time, and stores are
+        committed in batches, each batch atomically.
+
+        Returns:
+            The ids of the items found (known ones included).
+        """
         ids: list[int] = []
-        incoming: list[Incoming | tuple[str, str]] = []
         max_bytes = self.settings.max_file_mb * 1024 * 1024
         for path in paths:
-            incoming.extend(scan(Path(path).expanduser(), max_bytes=max_bytes))
-        total = len(incoming)
-        for done, entry in enumerate(incoming, start=1):
-            ids.append(self._store_one(entry))
-            if done % 25 == 0 or done == total:
-                self._progress(Progress("read", done, total, "reading files and mail"))
-        self.process(summarize=summarize)
-        unique = list(dict.fromkeys(ids))
-        return [self.store.item(item_id) for item_id in unique]
+            entries = scan(Path(path).expanduser(), max_bytes=max_bytes)
+            while batch := list(itertools.islice(entries, STORE_BATCH)):
+                if self.cancel.is_set():
+                    return ids
+                with self.store.atomic():
+                    ids.extend(self._store_one(entry) for entry in batch)
+                self._progress(Progress("read", len(ids), 0, "reading files and mail"))
+        return ids
 
     def _store_one(self, entry: Incoming | tuple[str, str]) -> int:
         return self.intake.store(entry)
@@ -244,6 +266,10 @@ class Sift:
     def item(self, item_id: int) -> Item:
         """One item by id."""
         return self.store.item(item_id)
+
+    def search(self, query: str, *, limit: int = 100) -> list[Item]:
+        """Full-text search over titles and text (words, any order)."""
+        return self.store.search(query, limit=limit)
 
     def thread(self, item_id: int) -> list[Item]:
         """The conversation an item belongs to, oldest first (just the item if none)."""

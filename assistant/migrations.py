@@ -148,3 +148,11 @@ def m003_threads_attachments_near_duplicates(db: Database) -> None:
         items.create_index([f"simhash{band}"])  # type: ignore[union-attr]
     items.create_index(["thread_key"])  # type: ignore[union-attr]
     items.create_index(["parent_id"])  # type: ignore[union-attr]
+
+
+@MIGRATIONS()
+def m004_full_text_search(db: Database) -> None:
+    """Full-text search over titles and text (FTS5, kept current by triggers)."""
+    db["items"].enable_fts(  # type: ignore[union-attr]
+        ["title", "text"], fts_version="FTS5", create_triggers=True, tokenize="unicode61"
+    )

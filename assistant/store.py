@@ -279,6 +279,23 @@ class Store:
             params.append(limit)
         return [_item(row) for row in self._rows(sql, params)]
 
+    def search(self, query: str, *, limit: int = 100) -> list[Item]:
+        """Items matching a full-text query, best match first.
+
+        The query is taken as plain words (each quoted), so user input can
+        never be read as FTS syntax.
+        """
+        words = [w.replace('"', '""') for w in query.split() if w.strip()]
+        if not words:
+            return []
+        match = " ".join(f'"{w}"' for w in words)
+        rows = self._rows(
+            "SELECT items.* FROM items JOIN items_fts ON items_fts.rowid = items.id"
+            " WHERE items_fts MATCH ? ORDER BY items_fts.rank LIMIT ?",
+            [match, limit],
+        )
+        return [_item(row) for row in rows]
+
     def thread_items(self, thread_key: str) -> list[Item]:
         """Every item of one conversation, oldest first."""
         rows = self._rows(

@@ -67,6 +67,8 @@ def test_full_cli_loop(capsys: pytest.CaptureFixture[str], tmp_path: Path, inbox
     assert not_junk["is_junk"] is False
     report = run(capsys, home, "train")
     assert report["task"] == "category" and report["promoted"] is False
+    found = run(capsys, home, "search", "lottery", "prize")
+    assert [i["title"] for i in found] == ["You WON"]
     stats = run(capsys, home, "stats")
     assert stats["items"] == 3 and stats["feedback"] >= 5
 

@@ -78,8 +78,7 @@ def test_queue_survives_restart(tmp_path: Path) -> None:
         tmp_path / "in.mbox", [make_mail(f"m{i}", INVOICE + str(i)) for i in range(5)]
     )
     first = Sift(home, embedder=FakeEmbedder(), generator=FakeGenerator())
-    first.cancel.set()  # stops before any processing
-    first.ingest([mbox])
+    first.ingest([mbox], process=False)  # stored and queued, as if the app quit here
     assert first.store.job_count() == 5
     first.close()
     with Sift(home, embedder=FakeEmbedder(), generator=FakeGenerator()) as second:
@@ -220,3 +219,18 @@ def test_edited_file_is_processed_again(fake_sift: Sift, tmp_path: Path) -> None
     second = fake_sift.ingest([path], summarize=False)[0]
     assert first.id == second.id
     assert "Second version" in second.text
+
+
+def test_cancel_stops_reading(fake_sift: Sift, tmp_path: Path) -> None:
+    mbox = write_mbox(tmp_path / "in.mbox", [make_mail(f"m{i}", INVOICE + str(i)) for i in range(5)])
+    fake_sift.cancel.set()
+    assert fake_sift.ingest([mbox]) == []
+
+
+def test_full_text_search(fake_sift: Sift, tmp_path: Path) -> None:
+    (tmp_path / "a.txt").write_text("The zebra crossing report is due.")
+    (tmp_path / "b.txt").write_text("Notes about giraffes.")
+    fake_sift.ingest([tmp_path], summarize=False)
+    assert [i.title for i in fake_sift.search("zebra report")] == ["a.txt"]
+    assert fake_sift.search('giraffes" OR "x') == []  # user text is never FTS syntax
+    assert fake_sift.search("   ") == []
