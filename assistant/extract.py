@@ -3,7 +3,8 @@
 Dispatches on the file suffix. Every failure that belongs to the file (too
 big, vanished, encrypted, scanned, corrupt, unsupported) is raised as
 ``ExtractionError`` with a reason fit to show on the item; pypdf and
-python-docx are imported only when a PDF or DOCX is actually read.
+python-docx are imported only when a PDF or DOCX is actually read. PDFs
+without a text layer are OCRed (``assistant.ocr``) when tesseract is installed.
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from assistant import ocr
 from assistant.charsets import decode_bytes
 from assistant.errors import ExtractionError
 from assistant.htmltext import html_title
@@ -106,6 +108,19 @@ def _html(data: bytes, path: Path) -> Extracted:
     return _document(path, "html", html_to_text(source), html_title(source))
 
 
+def _pdf_ocr(data: bytes, pages: int) -> str:
+    """Text of a PDF without a text layer, by OCR when tesseract and pdftoppm are installed."""
+    missing = ocr.missing_tools()
+    if missing:
+        # tesseract is the one users know to look for; pdftoppm ships with poppler-utils.
+        tool = "tesseract" if ocr.TESSERACT in missing else "pdftoppm (poppler-utils)"
+        raise ExtractionError(f"PDF has no text layer (scanned image?); install {tool} for OCR")
+    text = normalize_whitespace(ocr.ocr_pdf(data, pages=pages))
+    if not text:
+        raise ExtractionError("PDF has no text layer (scanned image?) and OCR found no text")
+    return text
+
+
 def _pdf(data: bytes, path: Path) -> Extracted:
     from pypdf import PdfReader  # noqa: PLC0415 - slow import, only when a PDF shows up
     from pypdf.errors import PyPdfError  # noqa: PLC0415
@@ -137,13 +152,15 @@ def _pdf(data: bytes, path: Path) -> Extracted:
         except errors:  # one broken content stream must not lose the other pages
             continue
     text = normalize_whitespace("\n\n".join(texts))
+    extra = {"pages": str(len(pages))}
     if not text:
-        raise ExtractionError("PDF has no text layer (scanned image?)")
+        text = _pdf_ocr(data, len(pages))
+        extra["ocr"] = ocr.ENGINE
     try:
         title = str((reader.metadata and reader.metadata.title) or "")
     except errors:  # malformed info dictionary
         title = ""
-    return _document(path, "pdf", text, title or _first_line(text), pages=str(len(pages)))
+    return _document(path, "pdf", text, title or _first_line(text), **extra)
 
 
 def _docx_blocks(document: DocxDocument) -> list[str]:

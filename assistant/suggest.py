@@ -67,6 +67,11 @@ class Draft:
         }
 
 
+def article(word: str) -> str:
+    """``A`` or ``An`` for an English word."""
+    return "An" if word[:1].lower() in "aeiou" else "A"
+
+
 def asks_question(text: str) -> bool:
     """A sentence-level signal that the sender waits for an answer."""
     return bool(_QUESTION.search(text[:3000]))
@@ -112,7 +117,7 @@ def suggest(
             drafts.append(
                 Draft(
                     SuggestionKind.FILE_INTO,
-                    f"A {label} document: file it under {folder}",
+                    f"{article(label)} {label} document: file it under {folder}",
                     confidence,
                     {"folder": folder},
                 )
