@@ -99,6 +99,9 @@ def cmd_watch(args: argparse.Namespace) -> int:
         roots = [Path(s["path"]) for s in sources]
         print(f"initial scan of {len(roots)} source(s)…", file=sys.stderr)
         sift.ingest(roots, summarize=not args.no_summaries)
+        gone = sift.reconcile(roots)  # files deleted while Sift was closed
+        if gone:
+            print(f"{len(gone)} item(s) whose files were deleted", file=sys.stderr)
         lock = threading.Lock()
 
         def changed(paths: list[Path]) -> None:
@@ -112,6 +115,8 @@ def cmd_watch(args: argparse.Namespace) -> int:
             with lock:
                 for item in sift.ingest(sorted(targets), summarize=not args.no_summaries):
                     print(item_line(item), flush=True)
+                for item_id in sift.reconcile(roots):
+                    print(f"{item_id:>5}  GONE      {sift.item(item_id).source_path}", flush=True)
 
         watcher = Watcher(
             [(s["kind"], s["path"]) for s in sources],
@@ -213,6 +218,13 @@ def cmd_summarize(args: argparse.Namespace) -> int:
                 print(f"  - {point}")
             for action in summary.action_items:
                 print(f"  → {action}")
+    return 0
+
+
+def cmd_retry(args: argparse.Namespace) -> int:
+    with open_sift(args) as sift:
+        item = sift.retry(args.id)
+        emit(item) if args.json else print(item_line(item))
     return 0
 
 
@@ -342,6 +354,8 @@ def build_parser() -> argparse.ArgumentParser:
     search.add_argument("--limit", type=int, default=None)
     show = add("show", cmd_show, "show one item with its summary and suggestions")
     show.add_argument("id", type=int)
+    retry = add("retry", cmd_retry, "read an item in the error state again")
+    retry.add_argument("id", type=int)
     summarize = add("summarize", cmd_summarize, "summarize one file without storing it")
     summarize.add_argument("file", type=Path)
     suggestions = add("suggestions", cmd_suggestions, "list open suggestions")

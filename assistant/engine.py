@@ -243,6 +243,27 @@ class Sift:
     def _store_one(self, entry: Incoming | tuple[str, str]) -> int:
         return self.intake.store(entry)
 
+    def reconcile(self, paths: Iterable[Path | str]) -> list[int]:
+        """Mark items whose files were deleted below ``paths`` as gone.
+
+        Run on start (after the initial scan) and when the watcher reports a
+        deletion, so changes made while Sift was closed are caught.
+
+        Returns:
+            The ids of the items that are gone.
+        """
+        gone = [
+            item_id
+            for path in paths
+            for item_id, source in self.store.file_items_under(
+                str(Path(path).expanduser().absolute())
+            )
+            if not Path(source).exists()
+        ]
+        if gone:
+            self.store.mark_gone(gone)
+        return gone
+
     def process(self, *, summarize: bool = True) -> int:
         """Work through the persistent queue; returns how many items were done."""
         return self.pipeline.drain(
@@ -250,11 +271,16 @@ class Sift:
         )
 
     def retry(self, item_id: int) -> Item:
-        """Read an error item again from its source."""
+        """Read an error item again from its source (a file, or its whole mailbox)."""
         item = self.store.item(item_id)
+        if item.state != ItemState.ERROR:
+            raise UserError(f"item {item_id} is {item.state}, not in error")
         path = Path(item.source_path.split("#", 1)[0])
-        if item.state == ItemState.ERROR and path.exists() and "#" not in item.source_path:
-            self.ingest([path])
+        if not path.exists():
+            raise UserError(f"{path} is gone; nothing to read again")
+        if "#" not in item.source_path:
+            self.store.update_item(item_id, error=None)
+        self.ingest([path])
         return self.store.item(item_id)
 
     # -- output ------------------------------------------------------------

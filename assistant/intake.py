@@ -42,9 +42,14 @@ MAIL_SUFFIXES = frozenset({".eml", ".mbox", ".mbx", ".msg"})
 
 
 def content_hash(extracted: Extracted) -> str:
-    """Identity of an item's content, for merging exact duplicates."""
+    """Identity of an item's content, for merging exact duplicates.
+
+    A document's title is left out: it often is just the file name, and a
+    renamed file is the same document.
+    """
     digest = hashlib.sha256()
-    for part in (extracted.kind, extracted.title, extracted.text, extracted.quoted):
+    title = extracted.title if extracted.kind == ItemKind.MAIL else ""
+    for part in (extracted.kind, title, extracted.text, extracted.quoted):
         digest.update(part.encode("utf-8", "surrogatepass"))
         digest.update(b"\0")
     return digest.hexdigest()
@@ -60,6 +65,13 @@ def thread_key(metadata: dict[str, str], fallback: str) -> str:
     if references:
         return references[0]
     return metadata.get("in_reply_to") or metadata.get("message_id") or fallback
+
+
+def _moved(old_path: str) -> bool:
+    """True when an item's recorded file is no longer where it was."""
+    if "#" in old_path or not old_path:
+        return False  # a message inside a mailbox: its identity is its Message-ID
+    return not Path(old_path).exists()
 
 
 class Intake:
@@ -110,9 +122,25 @@ class Intake:
         key = f"msgid:{message_id}" if message_id else source_key
         digest = content_hash(extracted)
         existing = self._store.find_item(source_key=key, content_hash=digest)
+        if existing is None and key != source_key:
+            # Read before under its file key (e.g. an .eml that failed earlier).
+            existing = self._store.find_item(source_key=source_key, content_hash="")
         if existing is not None:
             current = self._store.item(existing)
-            if current.content_hash != digest and current.source_path == source_path:
+            if current.source_path != source_path and _moved(current.source_path):
+                # Renamed or moved: the same item at a new place, not a new item
+                # (and nothing to summarize again).
+                self._store.update_item(
+                    existing,
+                    source_path=source_path,
+                    source_key=key,
+                    state=str(
+                        current.state if current.state != ItemState.GONE else ItemState.READY
+                    ),
+                )
+            elif current.state == ItemState.GONE:
+                self._store.requeue(existing)  # the file came back
+            elif current.content_hash != digest and current.source_path == source_path:
                 # The same file, edited: take the new text and process it again.
                 self._store.update_item(
                     existing,

@@ -273,6 +273,8 @@ class Store:
         if state is not None:
             sql += " WHERE state = ?"
             params.append(str(state))
+        else:
+            sql += " WHERE state != 'gone'"
         sql += " ORDER BY item_date DESC, id DESC"
         if limit is not None:
             sql += " LIMIT ?"
@@ -295,6 +297,27 @@ class Store:
             [match, limit],
         )
         return [_item(row) for row in rows]
+
+    def file_items_under(self, root: str) -> list[tuple[int, str]]:
+        """``(id, path)`` of live items read from files below a folder (or that file)."""
+        prefix = root.rstrip("/") + "/"
+        rows = self._rows(
+            "SELECT id, source_path FROM items WHERE state != 'gone'"
+            " AND source_path NOT LIKE '%#%'"
+            " AND (source_path = ? OR substr(source_path, 1, ?) = ?)",
+            [root, len(prefix), prefix],
+        )
+        return [(int(r["id"]), r["source_path"]) for r in rows]
+
+    def mark_gone(self, item_ids: Sequence[int]) -> None:
+        """Files deleted from disk: their items leave the lists and the queue."""
+        with self.atomic() as db:
+            for item_id in item_ids:
+                db.execute("DELETE FROM jobs WHERE item_id = ?", [item_id])
+                db.execute(
+                    "DELETE FROM suggestions WHERE item_id = ? AND state = 'open'", [item_id]
+                )
+                db["items"].update(item_id, {"state": str(ItemState.GONE), "updated_at": now()})
 
     def thread_items(self, thread_key: str) -> list[Item]:
         """Every item of one conversation, oldest first."""

@@ -25,6 +25,7 @@ class ItemState(enum.StrEnum):
     PENDING = "pending"  # stored, waiting for classification / summary
     READY = "ready"  # classified and (if asked) summarized
     ERROR = "error"  # could not be read or processed; see Item.error
+    GONE = "gone"  # its file was deleted; kept for the feedback that refers to it
 
 
 class SuggestionKind(enum.StrEnum):

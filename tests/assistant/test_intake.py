@@ -106,3 +106,50 @@ def test_simhash_is_close_for_small_edits_and_none_for_short_text() -> None:
     long_text = BODY * 4
     assert distance(simhash(long_text), simhash(long_text + " Thanks!")) <= 3  # type: ignore[arg-type]
     assert simhash("too short") is None
+
+
+def test_renamed_file_keeps_its_identity(fake_sift: Sift, tmp_path: Path) -> None:
+    """GIVEN an ingested file WHEN it is renamed and ingested again THEN same item, new path,
+    and no new summary is written."""
+    folder = tmp_path / "docs"
+    folder.mkdir()
+    (folder / "a.txt").write_text(BODY)
+    first = fake_sift.ingest([folder], summarize=True)[0]
+    calls = len(fake_sift.pipeline.summarizer._generator.calls)  # type: ignore[union-attr]
+    (folder / "a.txt").rename(folder / "renamed.txt")
+    second = fake_sift.ingest([folder], summarize=True)[0]
+    assert second.id == first.id
+    assert second.source_path.endswith("renamed.txt")
+    assert len(fake_sift.pipeline.summarizer._generator.calls) == calls  # type: ignore[union-attr]
+    assert len(fake_sift.items()) == 1
+
+
+def test_deleted_files_are_reconciled_as_gone(fake_sift: Sift, tmp_path: Path) -> None:
+    folder = tmp_path / "docs"
+    folder.mkdir()
+    (folder / "keep.txt").write_text("Keep me around.")
+    (folder / "drop.txt").write_text("Delete me later.")
+    items = {i.title: i for i in fake_sift.ingest([folder], summarize=False)}
+    (folder / "drop.txt").unlink()
+    assert fake_sift.reconcile([folder]) == [items["drop.txt"].id]
+    assert [i.title for i in fake_sift.items()] == ["keep.txt"]
+    assert fake_sift.item(items["drop.txt"].id).state == ItemState.GONE
+    assert fake_sift.suggestions(items["drop.txt"].id) == []
+    (tmp_path / "docs" / "drop.txt").write_text("Delete me later.")  # restored
+    fake_sift.ingest([folder], summarize=False)
+    assert fake_sift.item(items["drop.txt"].id).state == ItemState.READY
+
+
+def test_retry_reads_an_error_item_again(fake_sift: Sift, tmp_path: Path) -> None:
+    path = tmp_path / "later.pdf"
+    path.write_bytes(b"%PDF-1.4 broken")
+    item = fake_sift.ingest([path], summarize=False)[0]
+    assert item.state == ItemState.ERROR
+    path.unlink()
+    (tmp_path / "later.txt").write_text("unrelated")
+    import pytest  # noqa: PLC0415
+
+    from assistant.errors import UserError  # noqa: PLC0415
+
+    with pytest.raises(UserError, match="gone"):
+        fake_sift.retry(item.id)
