@@ -222,7 +222,9 @@ def test_edited_file_is_processed_again(fake_sift: Sift, tmp_path: Path) -> None
 
 
 def test_cancel_stops_reading(fake_sift: Sift, tmp_path: Path) -> None:
-    mbox = write_mbox(tmp_path / "in.mbox", [make_mail(f"m{i}", INVOICE + str(i)) for i in range(5)])
+    mbox = write_mbox(
+        tmp_path / "in.mbox", [make_mail(f"m{i}", INVOICE + str(i)) for i in range(5)]
+    )
     fake_sift.cancel.set()
     assert fake_sift.ingest([mbox]) == []
 

@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import io
+import shutil
+import subprocess
+import zlib
 from pathlib import Path
 
 import docx
@@ -19,17 +22,8 @@ from assistant.types import ItemKind
 PDF_TEXT = "Quarterly report for the board"
 
 
-def minimal_pdf(text: str) -> bytes:
-    """A one-page PDF with ``text`` in Helvetica, with a correct xref table."""
-    stream = f"BT /F1 12 Tf 72 720 Td ({text}) Tj ET".encode("latin-1")
-    objects = [
-        b"<< /Type /Catalog /Pages 2 0 R >>",
-        b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
-        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] "
-        b"/Resources << /Font << /F1 4 0 R >> >> /Contents 5 0 R >>",
-        b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
-        b"<< /Length %d >>\nstream\n" % len(stream) + stream + b"\nendstream",
-    ]
+def pdf_file(objects: list[bytes]) -> bytes:
+    """A PDF of ``objects`` (numbered from 1, the first the catalog) with a correct xref table."""
     out = bytearray(b"%PDF-1.4\n")
     offsets = []
     for number, body in enumerate(objects, start=1):
@@ -43,6 +37,72 @@ def minimal_pdf(text: str) -> bytes:
         xref,
     )
     return bytes(out)
+
+
+def stream(data: bytes, dictionary: bytes = b"") -> bytes:
+    return b"<< %s /Length %d >>\nstream\n" % (dictionary, len(data)) + data + b"\nendstream"
+
+
+def minimal_pdf(text: str) -> bytes:
+    """A one-page PDF with ``text`` in Helvetica."""
+    content = f"BT /F1 12 Tf 72 720 Td ({text}) Tj ET".encode("latin-1")
+    return pdf_file(
+        [
+            b"<< /Type /Catalog /Pages 2 0 R >>",
+            b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+            b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] "
+            b"/Resources << /Font << /F1 4 0 R >> >> /Contents 5 0 R >>",
+            b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
+            stream(content),
+        ]
+    )
+
+
+def scanned_pdf(pdf: bytes, tmp_path: Path, *, dpi: int = 150) -> bytes:
+    """Page 1 of ``pdf`` as a PDF that holds only a grey picture of it, like a scan.
+
+    Needs ``pdftoppm`` (poppler-utils) on PATH.
+    """
+    source = tmp_path / "to-scan.pdf"
+    source.write_bytes(pdf)
+    stem = tmp_path / "scan"
+    subprocess.run(
+        ["pdftoppm", "-gray", "-r", str(dpi), "-singlefile", str(source), str(stem)],
+        check=True,
+        timeout=60,
+    )
+    pgm = stem.with_suffix(".pgm").read_bytes()  # "P5 <width> <height> 255" + 8-bit pixels
+    width, height = (int(token) for token in pgm.split()[1:3])
+    pixels = pgm[-width * height :]
+    points = (width * 72 / dpi, height * 72 / dpi)
+    content = b"q %.2f 0 0 %.2f 0 0 cm /Im1 Do Q" % points
+    image = b"/Type /XObject /Subtype /Image /Width %d /Height %d " % (width, height)
+    image += b"/ColorSpace /DeviceGray /BitsPerComponent 8 /Filter /FlateDecode"
+    return pdf_file(
+        [
+            b"<< /Type /Catalog /Pages 2 0 R >>",
+            b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+            b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 %.2f %.2f] " % points
+            + b"/Resources << /XObject << /Im1 5 0 R >> >> /Contents 4 0 R >>",
+            stream(content),
+            stream(zlib.compress(pixels), image),
+        ]
+    )
+
+
+def blank_pdf() -> bytes:
+    """A one-page PDF with nothing on the page."""
+    writer = PdfWriter()
+    writer.add_blank_page(width=612, height=792)
+    buffer = io.BytesIO()
+    writer.write(buffer)
+    return buffer.getvalue()
+
+
+OCR_TOOLS = pytest.mark.skipif(
+    not (shutil.which("tesseract") and shutil.which("pdftoppm")),
+    reason="tesseract and pdftoppm (poppler-utils) are not installed",
+)
 
 
 def encrypted_pdf(*, user_password: str) -> bytes:
@@ -181,16 +241,51 @@ def test_pdf_owner_password_only_is_read(tmp_path: Path) -> None:
     assert extract_file(path).text == PDF_TEXT
 
 
-def test_pdf_without_text_layer_raises(tmp_path: Path) -> None:
-    """GIVEN a PDF whose only page has no text (as a scan would)
+def test_pdf_without_text_layer_and_no_ocr_raises(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """GIVEN a PDF whose only page has no text (as a scan would) and no OCR programs
     WHEN extracted
-    THEN ExtractionError says there is no text layer."""
-    writer = PdfWriter()
-    writer.add_blank_page(width=612, height=792)
-    buffer = io.BytesIO()
-    writer.write(buffer)
-    with pytest.raises(ExtractionError, match=r"PDF has no text layer \(scanned image\?\)"):
-        extract_file(write(tmp_path, "scan.pdf", buffer.getvalue()))
+    THEN ExtractionError says there is no text layer and to install tesseract."""
+    monkeypatch.setattr(shutil, "which", lambda name: None)
+    with pytest.raises(ExtractionError) as caught:
+        extract_file(write(tmp_path, "scan.pdf", blank_pdf()))
+    assert str(caught.value) == (
+        "PDF has no text layer (scanned image?); install tesseract for OCR"
+    )
+
+
+def test_pdf_without_text_layer_and_no_pdftoppm_names_it(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """GIVEN a PDF without a text layer, tesseract installed but not pdftoppm
+    WHEN extracted
+    THEN ExtractionError names pdftoppm as the program to install."""
+    monkeypatch.setattr(shutil, "which", lambda name: None if name == "pdftoppm" else "/x/" + name)
+    with pytest.raises(ExtractionError, match=r"install pdftoppm \(poppler-utils\) for OCR"):
+        extract_file(write(tmp_path, "scan.pdf", blank_pdf()))
+
+
+@OCR_TOOLS
+def test_scanned_pdf_is_read_by_ocr(tmp_path: Path) -> None:
+    """GIVEN a PDF whose page is only a picture of text, tesseract and pdftoppm installed
+    WHEN extracted
+    THEN the text is read by OCR and metadata says so."""
+    scan = scanned_pdf(minimal_pdf(PDF_TEXT), tmp_path)
+    extracted = extract_file(write(tmp_path, "scan.pdf", scan))
+    assert "Quarterly report" in extracted.text
+    assert extracted.metadata == {"format": "pdf", "pages": "1", "ocr": "tesseract"}
+
+
+@OCR_TOOLS
+def test_blank_pdf_with_ocr_raises(tmp_path: Path) -> None:
+    """GIVEN a PDF with an empty page, tesseract and pdftoppm installed
+    WHEN extracted
+    THEN ExtractionError says OCR found no text."""
+    with pytest.raises(
+        ExtractionError, match=r"PDF has no text layer \(scanned image\?\) and OCR found no text"
+    ):
+        extract_file(write(tmp_path, "blank.pdf", blank_pdf()))
 
 
 def test_pdf_corrupt_raises(tmp_path: Path) -> None:

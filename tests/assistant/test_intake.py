@@ -147,9 +147,9 @@ def test_retry_reads_an_error_item_again(fake_sift: Sift, tmp_path: Path) -> Non
     assert item.state == ItemState.ERROR
     path.unlink()
     (tmp_path / "later.txt").write_text("unrelated")
-    import pytest  # noqa: PLC0415
+    import pytest
 
-    from assistant.errors import UserError  # noqa: PLC0415
+    from assistant.errors import UserError
 
     with pytest.raises(UserError, match="gone"):
         fake_sift.retry(item.id)
