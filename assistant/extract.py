@@ -25,6 +25,7 @@ from assistant.errors import ExtractionError
 from assistant.htmltext import html_title
 from assistant.htmltext import html_to_text
 from assistant.mailparse import parse_message
+from assistant.office import check_inflated_size
 from assistant.office import read_msg
 from assistant.office import read_odt
 from assistant.textclean import detect_language
@@ -194,6 +195,7 @@ def _docx(data: bytes, path: Path) -> Extracted:
     import docx  # noqa: PLC0415 - slow import, only when a DOCX shows up
     from docx.opc.exceptions import OpcError  # noqa: PLC0415
 
+    check_inflated_size(data, "DOCX")
     try:
         document = docx.Document(io.BytesIO(data))
         text = "\n".join(_docx_blocks(document))

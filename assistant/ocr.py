@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import functools
 import logging
+import re
 import shutil
 import subprocess
 import tempfile
@@ -24,11 +25,15 @@ log = logging.getLogger(__name__)
 TESSERACT = "tesseract"
 PDFTOPPM = "pdftoppm"
 ENGINE = "tesseract"  # what extract records in metadata["ocr"]
-MAX_PAGES = 20  # OCR is ~1-3 s a page; a 300-page scan would block the io pool for minutes
+MAX_PAGES = 20  # 3-12 s a page on 2 cores (chi_sim is slow): a long scan would hold the io pool
 RESOLUTION = 200  # dpi: tesseract wants >= ~150 for body text; 300 doubles the time for little gain
 PAGE_TIMEOUT = 120.0  # seconds, for rendering one page and again for reading it
 _LANGUAGES = ("eng", "chi_sim")  # English and simplified Chinese, as textclean detects
 _LIST_TIMEOUT = 30.0
+# chi_sim output puts a space between most Chinese words ("房屋 租赁 合同"),
+# which Chinese text does not have; ideographs, CJK and fullwidth punctuation.
+_CJK = "\u3000-\u303f\u4e00-\u9fff\uff00-\uffef"
+_CJK_GAP = re.compile(f"(?<=[{_CJK}]) +(?=[{_CJK}])")
 
 
 def missing_tools() -> list[str]:
@@ -141,7 +146,8 @@ def ocr_pdf(
             finally:
                 image.unlink(missing_ok=True)
             # tesseract ends each page with a form feed.
-            texts.append(text.decode("utf-8", errors="replace").replace("\f", "\n").strip())
+            page_text = text.decode("utf-8", errors="replace").replace("\f", "\n")
+            texts.append(_CJK_GAP.sub("", page_text).strip())
     if failures and not texts:
         raise ExtractionError(f"OCR failed ({failures[0]})")
     if pages > max_pages:

@@ -48,6 +48,23 @@ def _inline_text(element: ElementTree.Element) -> str:
     return "".join(parts)
 
 
+def check_inflated_size(data: bytes, label: str) -> None:
+    """Refuse a zip-based document whose members inflate beyond ``MAX_INFLATED``.
+
+    Reads only the central directory: nothing is decompressed.
+
+    Raises:
+        ExtractionError: the archive would inflate too far (a zip bomb).
+    """
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            total = sum(info.file_size for info in archive.infolist())
+    except (zipfile.BadZipFile, OSError, EOFError):
+        return  # not a zip: the format's own reader gives the precise error
+    if total > MAX_INFLATED:
+        raise ExtractionError(f"{label} inflates to {total} bytes (limit {MAX_INFLATED})")
+
+
 def read_odt(data: bytes, path: Path) -> Extracted:
     """Paragraphs and headings of an OpenDocument text file.
 

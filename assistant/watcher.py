@@ -4,10 +4,15 @@ The watchdog handler runs on the observer's thread and only records
 ``(path, time)``. ``StabilityTracker`` releases a path after it has had no
 events for ``delay`` seconds and its size and mtime stopped changing, so a
 file still being written is read once, complete. Temp files are ignored.
+
+Large trees can exhaust the kernel's inotify limits (``max_user_watches``,
+one per folder; ``max_user_instances``). A source that hits them is watched
+by polling instead, and listed in ``Watcher.polled`` for the UI to mention.
 """
 
 from __future__ import annotations
 
+import errno
 import logging
 import threading
 import time
@@ -20,11 +25,16 @@ from watchdog.events import FileSystemEvent
 from watchdog.events import FileSystemEventHandler
 from watchdog.observers import Observer
 from watchdog.observers.api import BaseObserver
+from watchdog.observers.polling import PollingObserver
 
 from assistant.sources import SourceKind
 from assistant.sources import is_ignored
 
 log = logging.getLogger(__name__)
+
+# inotify_add_watch: ENOSPC = max_user_watches reached; inotify_init: EMFILE =
+# max_user_instances (or the process's file descriptors), ENFILE = the system's.
+_WATCH_LIMITS = frozenset({errno.ENOSPC, errno.EMFILE, errno.ENFILE})
 
 
 @dataclass(slots=True)
@@ -110,6 +120,11 @@ class Watcher:
         sources: ``(kind, path)`` pairs.
         on_stable: called on the watcher's thread with settled paths.
         delay: stability delay in seconds.
+        poll_interval: seconds between scans of a source that is polled.
+
+    Attributes:
+        polled: paths (as given in ``sources``) watched by polling because the
+            system ran out of inotify watches or instances; filled by ``start``.
     """
 
     def __init__(
@@ -118,11 +133,15 @@ class Watcher:
         on_stable: Callable[[list[Path]], None],
         *,
         delay: float = 1.0,
+        poll_interval: float = 5.0,
     ) -> None:
-        self._sources = [(kind, Path(path)) for kind, path in sources]
+        self._sources = [(kind, path) for kind, path in sources]
         self._on_stable = on_stable
         self.tracker = StabilityTracker(delay)
+        self.polled: list[str] = []
         self._observer: BaseObserver | None = None
+        self._poller: BaseObserver | None = None
+        self._poll_interval = poll_interval
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
         self._interval = max(0.1, delay / 4)
@@ -132,20 +151,65 @@ class Watcher:
             return lambda path: path == root
         return lambda path: True
 
-    def start(self) -> None:
-        """Start watching (idempotent)."""
-        if self._observer is not None:
-            return
-        observer = Observer()
-        for kind, path in self._sources:
-            watched = path.parent if kind in {SourceKind.MBOX, SourceKind.FILE} else path
-            if not watched.is_dir():
-                log.warning("not watching %s: folder missing", watched)
-                continue
-            handler = _Handler(self.tracker, self._accept_for(kind, path))
-            observer.schedule(handler, str(watched), recursive=kind != SourceKind.MBOX)
+    def _native(self) -> BaseObserver | None:
+        """The platform observer, started; ``None`` when inotify has no instance left."""
+        try:
+            observer = Observer()
+        except OSError as exc:
+            if exc.errno not in _WATCH_LIMITS:
+                raise
+            log.warning("inotify unavailable (%s); every source will be polled", exc)
+            return None
+        # Started before scheduling, so that schedule() starts each emitter
+        # itself and a watch limit surfaces as that one source's error.
         observer.start()
+        return observer
+
+    def _poll(self, handler: _Handler, watched: Path, *, recursive: bool) -> None:
+        if self._poller is None:
+            self._poller = PollingObserver(timeout=self._poll_interval)
+            self._poller.start()
+        self._poller.schedule(handler, str(watched), recursive=recursive)
+
+    def start(self) -> None:
+        """Start watching (idempotent).
+
+        Raises:
+            OSError: a source could not be watched for a reason other than
+                the inotify limits (which fall back to polling).
+        """
+        if self._thread is not None:
+            return
+        observer = self._native()
         self._observer = observer
+        try:
+            for kind, raw in self._sources:
+                path = Path(raw)
+                watched = path.parent if kind in {SourceKind.MBOX, SourceKind.FILE} else path
+                if not watched.is_dir():
+                    log.warning("not watching %s: folder missing", watched)
+                    continue
+                handler = _Handler(self.tracker, self._accept_for(kind, path))
+                recursive = kind not in {SourceKind.MBOX, SourceKind.FILE}
+                if observer is not None:
+                    try:
+                        observer.schedule(handler, str(watched), recursive=recursive)
+                        continue
+                    except OSError as exc:
+                        if exc.errno not in _WATCH_LIMITS:
+                            raise
+                        log.warning(
+                            "cannot watch %s with inotify (%s): polling it every %g s instead; "
+                            "raise fs.inotify.max_user_watches / max_user_instances to avoid this",
+                            watched,
+                            exc.strerror or exc,
+                            self._poll_interval,
+                        )
+                self._poll(handler, watched, recursive=recursive)
+                self.polled.append(raw)
+        except BaseException:
+            self._stop_observers()
+            raise
         self._thread = threading.Thread(target=self._loop, name="sift-watcher", daemon=True)
         self._thread.start()
 
@@ -158,13 +222,17 @@ class Watcher:
                 except Exception:
                     log.exception("handling %d changed paths failed", len(ready))
 
+    def _stop_observers(self) -> None:
+        for observer in (self._observer, self._poller):
+            if observer is not None:
+                observer.stop()
+                observer.join(timeout=5)
+        self._observer = self._poller = None
+
     def stop(self) -> None:
         """Stop watching and wait for the threads."""
         self._stop.set()
-        if self._observer is not None:
-            self._observer.stop()
-            self._observer.join(timeout=5)
-            self._observer = None
+        self._stop_observers()
         if self._thread is not None:
             self._thread.join(timeout=5)
             self._thread = None

@@ -89,3 +89,13 @@ def test_real_outlook_msg_from_the_corpus(tmp_path: Path) -> None:
     assert extracted.metadata["date"].startswith("2017-09-18")
     assert "newsletter.png" in extracted.metadata["attachments"]
     assert "Newsletter" in extracted.text
+
+
+def test_docx_zip_bomb_is_refused_without_inflating(tmp_path: Path) -> None:
+    path = tmp_path / "bomb.docx"
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("word/document.xml", b" " * (MAX_INFLATED + 10))
+    path.write_bytes(buffer.getvalue())
+    with pytest.raises(ExtractionError, match="inflates"):
+        extract_file(path)

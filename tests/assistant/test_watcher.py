@@ -2,9 +2,17 @@
 
 from __future__ import annotations
 
+import errno
+import logging
 import threading
+from collections.abc import Callable
 from pathlib import Path
 
+import pytest
+from watchdog.observers.api import BaseObserver
+from watchdog.observers.api import ObservedWatch
+
+from assistant import watcher as watcher_module
 from assistant.sources import SourceKind
 from assistant.watcher import StabilityTracker
 from assistant.watcher import Watcher
@@ -69,3 +77,96 @@ def test_watcher_reports_a_new_file(tmp_path: Path) -> None:
     finally:
         watcher.stop()
     assert tmp_path / "sub" / "new.txt" in seen
+
+
+def _collector() -> tuple[list[Path], threading.Event, Callable[[list[Path]], None]]:
+    seen: list[Path] = []
+    arrived = threading.Event()
+
+    def on_stable(paths: list[Path]) -> None:
+        seen.extend(paths)
+        arrived.set()
+
+    return seen, arrived, on_stable
+
+
+@pytest.mark.parametrize(
+    ("code", "message"),
+    [
+        (errno.ENOSPC, "inotify watch limit reached"),
+        (errno.EMFILE, "inotify instance limit reached"),
+    ],
+)
+def test_watch_limit_falls_back_to_polling(
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    caplog: pytest.LogCaptureFixture,
+    code: int,
+    message: str,
+) -> None:
+    """GIVEN a folder source that the native observer cannot schedule (inotify limits)
+    WHEN the watcher starts and a file is created
+    THEN the source is polled, listed in ``polled`` with a warning, and the file reported."""
+
+    def exhausted(self: BaseObserver, *args: object, **kwargs: object) -> ObservedWatch:
+        raise OSError(code, message)
+
+    monkeypatch.setattr(watcher_module.Observer, "schedule", exhausted)
+    seen, arrived, on_stable = _collector()
+    watcher = Watcher([(SourceKind.FOLDER, str(tmp_path))], on_stable, delay=0.2, poll_interval=0.1)
+    with caplog.at_level(logging.WARNING, logger="assistant.watcher"):
+        watcher.start()
+    try:
+        assert watcher.polled == [str(tmp_path)]
+        (tmp_path / "sub").mkdir()
+        (tmp_path / "sub" / "new.txt").write_text("hello")
+        assert arrived.wait(10)
+    finally:
+        watcher.stop()
+    assert tmp_path / "sub" / "new.txt" in seen
+    assert f"cannot watch {tmp_path} with inotify ({message}): polling it" in caplog.text
+
+
+def test_no_inotify_instance_polls_every_source(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """GIVEN a system with no inotify instance left (the observer cannot even be made)
+    WHEN the watcher starts on a folder and an mbox file
+    THEN both are polled and a change to the mbox is reported."""
+
+    def no_instance() -> BaseObserver:
+        raise OSError(errno.EMFILE, "inotify instance limit reached")
+
+    monkeypatch.setattr(watcher_module, "Observer", no_instance)
+    folder = tmp_path / "docs"
+    folder.mkdir()
+    mbox = tmp_path / "mail" / "inbox.mbox"
+    mbox.parent.mkdir()
+    mbox.write_text("")
+    seen, arrived, on_stable = _collector()
+    sources = [(SourceKind.FOLDER, str(folder)), (SourceKind.MBOX, str(mbox))]
+    watcher = Watcher(sources, on_stable, delay=0.2, poll_interval=0.1)
+    watcher.start()
+    try:
+        assert watcher.polled == [str(folder), str(mbox)]
+        mbox.write_text("From a@b Thu Jan  1 00:00:00 2024\nSubject: hi\n\nhello\n")
+        assert arrived.wait(10)
+    finally:
+        watcher.stop()
+    assert seen == [mbox]
+
+
+def test_other_os_errors_are_not_hidden(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """GIVEN a source the native observer refuses for a reason polling would not fix
+    WHEN the watcher starts
+    THEN the OSError propagates and nothing is left running."""
+
+    def denied(self: BaseObserver, *args: object, **kwargs: object) -> ObservedWatch:
+        raise OSError(errno.EACCES, "Permission denied")
+
+    monkeypatch.setattr(watcher_module.Observer, "schedule", denied)
+    watcher = Watcher([(SourceKind.FOLDER, str(tmp_path))], lambda paths: None)
+    with pytest.raises(PermissionError):
+        watcher.start()
+    assert watcher.polled == []
+    assert not any(t.name == "sift-watcher" for t in threading.enumerate())
