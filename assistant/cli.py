@@ -80,7 +80,8 @@ def cmd_demo(args: argparse.Namespace) -> int:
 
         args.data_dir = resolve().data / "demo"
     with open_sift(args) as sift:
-        items = sift.ingest(demo_paths(), summarize=not args.no_summaries)
+        sift.ingest(demo_paths(), summarize=not args.no_summaries)
+        items = sift.items()  # everything, also what an earlier demo run stored
         if args.json:
             emit([{"item": it, "suggestions": sift.suggestions(it.id)} for it in items])
         else:

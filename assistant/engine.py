@@ -25,6 +25,7 @@ from assistant.errors import UserError
 from assistant.intake import Intake
 from assistant.junk import JunkFilter
 from assistant.learning import Learner
+from assistant.mbox import forget_mbox_progress
 from assistant.pipeline import Pipeline
 from assistant.sources import Incoming
 from assistant.sources import kind_of
@@ -203,7 +204,9 @@ class Sift:
         """Read, store, classify (and summarize) everything under ``paths``.
 
         Blocks until done. Items already known (same key or same content) are
-        not stored twice; they are returned as they are.
+        not stored twice; they are returned as they are. An mbox file is read
+        from where the last ingest stopped, so only its new messages are
+        returned (``items()`` has them all).
 
         Args:
             paths: files, folders, mbox files or Maildirs.
@@ -231,7 +234,7 @@ class Sift:
         ids: list[int] = []
         max_bytes = self.settings.max_file_mb * 1024 * 1024
         for path in paths:
-            entries = scan(Path(path).expanduser(), max_bytes=max_bytes)
+            entries = scan(Path(path).expanduser(), max_bytes=max_bytes, store=self.store)
             while batch := list(itertools.islice(entries, STORE_BATCH)):
                 if self.cancel.is_set():
                     return ids
@@ -280,6 +283,8 @@ class Sift:
             raise UserError(f"{path} is gone; nothing to read again")
         if "#" not in item.source_path:
             self.store.update_item(item_id, error=None)
+        else:
+            forget_mbox_progress(self.store, path)  # read the whole mailbox again
         self.ingest([path])
         return self.store.item(item_id)
 

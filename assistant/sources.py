@@ -3,29 +3,47 @@
 Each source yields ``Incoming`` records: a stable identity (``source_key``), a
 display path and a loader. Reading happens in the loader, so one unreadable
 file or message becomes one error item and never stops the rest.
+
+Given the store, an mbox file yields only the messages not stored yet: it is
+read incrementally (``assistant.mbox``), and its loaders record how far it got.
 """
 
 from __future__ import annotations
 
 import fnmatch
+import hashlib
 import mailbox
 import os
 from collections.abc import Callable
 from collections.abc import Iterator
 from dataclasses import dataclass
+from dataclasses import replace
 from datetime import UTC
 from datetime import datetime
 from pathlib import Path
+from typing import BinaryIO
 
 from assistant.errors import ExtractionError
 from assistant.extract import SUPPORTED_SUFFIXES
 from assistant.extract import extract_file
 from assistant.mailparse import parse_message
+from assistant.mbox import START as MBOX_START
+from assistant.mbox import Checkpoint
+from assistant.mbox import MboxMessage
+from assistant.mbox import MboxProgress
+from assistant.mbox import read_mbox
+from assistant.mbox import record_mbox_progress
+from assistant.mbox import resume_point
+from assistant.store import Store
 from assistant.types import Extracted
 
 # Editor, office and OS temp files: never items.
 IGNORED = ("~$*", "*.part", "*.swp", "*.swx", "*.tmp", ".~lock*", ".DS_Store", "Thumbs.db", "*~")
 MBOX_SUFFIXES = frozenset({".mbox", ".mbx"})
+# Record mbox progress every this many messages or bytes, whichever comes
+# first: each record is one small write, and a crash re-reads at most this much.
+CHECKPOINT_MESSAGES = 64
+CHECKPOINT_BYTES = 1 << 20
 
 
 class SourceKind:
@@ -113,7 +131,9 @@ def file_incoming(path: Path, *, max_bytes: int) -> Incoming:
     )
 
 
-def scan_folder(root: Path, *, max_bytes: int) -> Iterator[Incoming | tuple[str, str]]:
+def scan_folder(
+    root: Path, *, max_bytes: int, store: Store | None = None
+) -> Iterator[Incoming | tuple[str, str]]:
     """Every supported file below ``root``; ``(path, reason)`` for unreadable folders.
 
     Symlinked folders are not followed, so a symlink loop cannot trap the scan.
@@ -132,7 +152,7 @@ def scan_folder(root: Path, *, max_bytes: int) -> Iterator[Incoming | tuple[str,
             if path.suffix.lower() in SUPPORTED_SUFFIXES:
                 yield file_incoming(path, max_bytes=max_bytes)
             elif is_mbox(path):
-                yield from scan_mbox(path)
+                yield from scan_mbox(path, store=store)
     yield from errors
 
 
@@ -140,32 +160,130 @@ def _message_loader(raw: bytes) -> Callable[[], Extracted]:
     return lambda: parse_message(raw)
 
 
-def scan_mbox(path: Path) -> Iterator[Incoming | tuple[str, str]]:
-    """Every message of an mbox file, keyed by file and position."""
+def _recording_loader(
+    raw: bytes,
+    record: Callable[[MboxProgress], None],
+    progress: MboxProgress,
+    source_key: str,
+) -> Callable[[], Extracted]:
+    """A loader that also records ``progress``: being called proves the messages before are stored.
+
+    For the last message, ``progress`` has a tail, and it is recorded after
+    parsing, with ``tail_key`` set to the key the item will be stored under:
+    the Message-ID key (as ``Intake.store_extracted`` makes it), or else
+    ``source_key`` (as for error items).
+    """
+
+    def load() -> Extracted:
+        if progress.tail is None:
+            record(progress)
+            return parse_message(raw)
+        item_key = source_key
+        try:
+            extracted = parse_message(raw)
+            if message_id := extracted.metadata.get("message_id"):
+                item_key = f"msgid:{message_id}"
+            return extracted
+        finally:
+            record(replace(progress, tail_key=item_key))
+
+    return load
+
+
+def scan_mbox(path: Path, *, store: Store | None = None) -> Iterator[Incoming | tuple[str, str]]:
+    """Every message of an mbox file, or with a ``store``, those not stored yet.
+
+    Messages are keyed by content (``mbox:<path>#<sha256 prefix>``); the
+    engine keys those with a Message-ID by it instead. Either way a message
+    keeps its identity when the file is compacted or rewritten.
+
+    With a ``store``, the scan starts where the stored progress says (see
+    ``assistant.mbox.resume_point``), and progress is recorded by the loaders,
+    not by this generator: the consumer may pull messages before it stores the
+    ones pulled earlier (the engine stores in batches), but it calls each
+    loader while storing that message, after storing the ones before it. So
+    loading message *k* records "the messages before *k* are stored" (every
+    ``CHECKPOINT_MESSAGES``), inside the engine's transaction for the batch;
+    loading the last message records where it ends plus its item key, and that
+    counts only once an item with the key exists. A crash before a record
+    lands only means re-reading from the previous one; nothing is skipped.
+    Loaders must therefore be called in order, once each message before is
+    stored (or dropped).
+    """
     resolved = path.absolute()
     try:
-        box = mailbox.mbox(resolved, create=False)
-        keys = box.keys()
-    except (OSError, mailbox.Error) as error:
+        handle = resolved.open("rb")
+    except OSError as error:
         yield (str(resolved), f"cannot read mbox: {error}")
         return
+    with handle:
+        try:
+            size = os.fstat(handle.fileno()).st_size
+            start = resume_point(store, resolved, handle, size) if store else MBOX_START
+        except OSError as error:
+            yield (str(resolved), f"cannot read mbox: {error}")
+            return
+        if start.offset >= size:
+            return
+        yield from _mbox_entries(resolved, handle, start, size, store)
+
+
+def _mbox_entries(
+    resolved: Path, handle: BinaryIO, start: Checkpoint, size: int, store: Store | None
+) -> Iterator[Incoming | tuple[str, str]]:
     fallback_date = _mtime_iso(resolved)
+
+    def record(progress: MboxProgress) -> None:
+        if store is not None:
+            record_mbox_progress(store, resolved, progress)
+
+    def entry(message: MboxMessage, index: int, at: Checkpoint | None, *, last: bool) -> Incoming:
+        key = f"mbox:{resolved}#{hashlib.sha256(message.raw).hexdigest()[:16]}"
+        load = _message_loader(message.raw)
+        if store is not None and at is not None:
+            tail = Checkpoint(message.end, index + 1, message.end_fingerprint) if last else None
+            progress = MboxProgress(at, size, tail, tail_complete=message.complete)
+            load = _recording_loader(message.raw, record, progress, key)
+        return Incoming(
+            source_key=key,
+            source_path=f"{resolved}#{index}",
+            load=load,
+            item_date=fallback_date,
+            raw_size=len(message.raw),
+        )
+
+    recorded = start
+
+    def due(message: MboxMessage, before: MboxMessage | None, index: int) -> Checkpoint | None:
+        """The boundary at ``message``'s start, if it is time to record one."""
+        nonlocal recorded
+        if before is None or (
+            index - recorded.count < CHECKPOINT_MESSAGES
+            and message.offset - recorded.offset < CHECKPOINT_BYTES
+        ):
+            return None
+        recorded = Checkpoint(message.offset, index, before.end_fingerprint)
+        return recorded
+
+    # One message is held back: the last one is handed over differently.
+    held: MboxMessage | None = None
+    before: MboxMessage | None = None
+    index = start.count
     try:
-        for index, key in enumerate(keys):
-            try:
-                raw = box.get_bytes(key)
-            except (OSError, mailbox.Error, ValueError) as error:
-                yield (f"{resolved}#{index}", f"cannot read message {index}: {error}")
-                continue
-            yield Incoming(
-                source_key=f"mbox:{resolved}#{index}",
-                source_path=f"{resolved}#{index}",
-                load=_message_loader(raw),
-                item_date=fallback_date,
-                raw_size=len(raw),
-            )
-    finally:
-        box.close()
+        for message in read_mbox(handle, start.offset):
+            if held is not None:
+                yield entry(held, index, due(held, before, index), last=False)
+                before, index = held, index + 1
+            held = message
+    except OSError as error:
+        if held is not None:
+            yield entry(held, index, None, last=False)
+            index += 1
+        yield (f"{resolved}#{index}", f"cannot read mbox: {error}")
+        return
+    if held is not None:
+        at = start if before is None else Checkpoint(held.offset, index, before.end_fingerprint)
+        yield entry(held, index, at, last=True)
 
 
 def scan_maildir(path: Path) -> Iterator[Incoming | tuple[str, str]]:
@@ -188,11 +306,19 @@ def scan_maildir(path: Path) -> Iterator[Incoming | tuple[str, str]]:
         )
 
 
-def scan(path: Path, *, max_bytes: int) -> Iterator[Incoming | tuple[str, str]]:
+def scan(
+    path: Path, *, max_bytes: int, store: Store | None = None
+) -> Iterator[Incoming | tuple[str, str]]:
     """Everything a path holds, whatever kind of source it is.
 
     Yields ``Incoming`` records, or ``(path, reason)`` for what cannot even be
     listed (a missing path, an unreadable folder).
+
+    Args:
+        path: a file, folder, mbox file or Maildir.
+        max_bytes: size limit for documents.
+        store: where mbox files' reading progress is kept; with it, an mbox
+            file yields only what is not stored yet (see ``scan_mbox``).
     """
     if not path.exists():
         yield (str(path), "no such file or folder")
@@ -201,9 +327,9 @@ def scan(path: Path, *, max_bytes: int) -> Iterator[Incoming | tuple[str, str]]:
     if kind == SourceKind.MAILDIR:
         yield from scan_maildir(path)
     elif kind == SourceKind.FOLDER:
-        yield from scan_folder(path, max_bytes=max_bytes)
+        yield from scan_folder(path, max_bytes=max_bytes, store=store)
     elif kind == SourceKind.MBOX:
-        yield from scan_mbox(path)
+        yield from scan_mbox(path, store=store)
     elif path.suffix.lower() in SUPPORTED_SUFFIXES:
         yield file_incoming(path, max_bytes=max_bytes)
     else:
