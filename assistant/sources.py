@@ -10,6 +10,7 @@ read incrementally (``assistant.mbox``), and its loaders record how far it got.
 
 from __future__ import annotations
 
+import dataclasses
 import fnmatch
 import hashlib
 import mailbox
@@ -286,21 +287,46 @@ def _mbox_entries(
         yield entry(held, index, at, last=True)
 
 
+MAILDIR_FLAGS = {"S": "seen", "R": "replied", "F": "flagged", "T": "trashed", "D": "draft"}
+
+
+def maildir_flags(relative: str) -> dict[str, str]:
+    """Metadata from a Maildir file name: its folder (new/cur) and its flags.
+
+    ``cur/1700000000.M1P2.host:2,RS`` is in cur/, seen and replied to.
+    """
+    folder = relative.split("/", 1)[0]
+    info = relative.rsplit(":2,", 1)[1] if ":2," in relative else ""
+    flags = "".join(sorted(ch for ch in info if ch in MAILDIR_FLAGS))
+    metadata = {"maildir_folder": folder, "maildir_flags": flags}
+    metadata.update({MAILDIR_FLAGS[ch]: "yes" for ch in flags})
+    return metadata
+
+
+def _maildir_loader(raw: bytes, extra: dict[str, str]) -> Callable[[], Extracted]:
+    def load() -> Extracted:
+        extracted = parse_message(raw)
+        return dataclasses.replace(extracted, metadata={**extracted.metadata, **extra})
+
+    return load
+
+
 def scan_maildir(path: Path) -> Iterator[Incoming | tuple[str, str]]:
-    """Every message in a Maildir's new/ and cur/."""
+    """Every message in a Maildir's new/ and cur/, with its flags as metadata."""
     resolved = path.absolute()
     box = mailbox.Maildir(resolved, factory=None, create=False)
     for key in sorted(box.keys()):
         try:
             raw = box.get_bytes(key)
-            message_path = resolved / box._lookup(key)  # noqa: SLF001 - the file path for display
+            relative = box._lookup(key)  # noqa: SLF001 - the file's name carries the flags
         except (OSError, mailbox.Error, KeyError) as error:
             yield (f"{resolved}/{key}", f"cannot read message: {error}")
             continue
+        message_path = resolved / relative
         yield Incoming(
             source_key=f"maildir:{resolved}/{key}",
             source_path=str(message_path),
-            load=_message_loader(raw),
+            load=_maildir_loader(raw, maildir_flags(relative)),
             item_date=_mtime_iso(message_path),
             raw_size=len(raw),
         )

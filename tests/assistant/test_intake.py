@@ -153,3 +153,20 @@ def test_retry_reads_an_error_item_again(fake_sift: Sift, tmp_path: Path) -> Non
 
     with pytest.raises(UserError, match="gone"):
         fake_sift.retry(item.id)
+
+
+def test_maildir_flags_become_metadata(fake_sift: Sift, tmp_path: Path) -> None:
+    import mailbox
+
+    box = mailbox.Maildir(tmp_path / "Maildir", create=True)
+    seen = mailbox.MaildirMessage(make_mail("Seen", "Already read this one.", message_id="s@x"))
+    seen.set_subdir("cur")
+    seen.set_flags("RS")
+    box.add(seen)
+    box.add(mailbox.MaildirMessage(make_mail("New", "Fresh mail here.", message_id="n@x")))
+    box.close()
+    items = {i.title: i for i in fake_sift.ingest([tmp_path / "Maildir"], summarize=False)}
+    assert items["Seen"].metadata["maildir_flags"] == "RS"
+    assert items["Seen"].metadata["seen"] == "yes" and items["Seen"].metadata["replied"] == "yes"
+    assert items["New"].metadata["maildir_folder"] == "new"
+    assert "seen" not in items["New"].metadata
