@@ -156,3 +156,9 @@ def m004_full_text_search(db: Database) -> None:
     db["items"].enable_fts(  # type: ignore[union-attr]
         ["title", "text"], fts_version="FTS5", create_triggers=True, tokenize="unicode61"
     )
+
+
+@MIGRATIONS()
+def m005_fields(db: Database) -> None:
+    """Deterministically extracted fields (dates, amounts, people, requests), as JSON."""
+    db["items"].add_column("fields", str)  # type: ignore[union-attr]

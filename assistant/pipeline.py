@@ -15,6 +15,7 @@ from collections.abc import Callable
 
 import numpy as np
 
+from assistant.fields import extract_fields
 from assistant.junk import JunkFilter
 from assistant.signals import mail_signals
 from assistant.store import Store
@@ -119,6 +120,7 @@ class Pipeline:
 
     def classified_fields(self, item: Item, prediction: Prediction, verdict: JunkVerdict) -> dict:
         """The item columns and suggestions that follow from a prediction."""
+        fields = extract_fields(item.title, item.text, item.metadata, language=item.language)
         drafts = suggest(
             kind=item.kind,
             title=item.title,
@@ -126,10 +128,12 @@ class Pipeline:
             metadata=item.metadata,
             category=prediction,
             junk=verdict,
+            fields=fields,
         )
         version = f"{prediction.model_version}|{verdict.model_version}"
         self.store.replace_suggestions(item.id, [d.row(version) for d in drafts])
         return {
+            "fields": json.dumps(fields.as_json(), ensure_ascii=False),
             "category": prediction.label,
             "confidence": prediction.confidence,
             "category_clues": json.dumps(list(prediction.clues), ensure_ascii=False),

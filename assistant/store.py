@@ -24,6 +24,7 @@ from sqlite_utils import Database
 
 from assistant.errors import NotFoundError
 from assistant.errors import UserError
+from assistant.fields import Fields
 from assistant.migrations import MIGRATIONS
 from assistant.types import Category
 from assistant.types import Feedback
@@ -107,6 +108,7 @@ def _item(row: dict[str, Any]) -> Item:
         thread=row.get("thread_key") or "",
         parent_id=row.get("parent_id"),
         near_duplicate_of=row.get("near_duplicate_of"),
+        fields=Fields.from_json(_loads(row["fields"], {})) if row.get("fields") else None,
     )
 
 

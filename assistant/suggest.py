@@ -13,6 +13,7 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
+from assistant.fields import Fields
 from assistant.types import ItemKind
 from assistant.types import JunkVerdict
 from assistant.types import Prediction
@@ -97,8 +98,14 @@ def suggest(
     metadata: dict[str, str],
     category: Prediction,
     junk: JunkVerdict,
+    fields: Fields | None = None,
 ) -> list[Draft]:
-    """Suggested actions for one item, most useful first."""
+    """Suggested actions for one item, most useful first.
+
+    ``fields`` (dates, amounts) fill the calendar, bill and follow-up payloads
+    with resolved values; without them the text's first date or amount as
+    written is used.
+    """
     if junk.is_junk:
         return [
             Draft(
@@ -129,6 +136,19 @@ def suggest(
     unsubscribe = metadata.get("list_unsubscribe", "")
     date_hint = first_date_hint(text)
     amount = first_amount(text)
+    when = ""
+    due = ""
+    currency = ""
+    value = ""
+    if fields is not None:
+        if fields.dates:
+            date_hint, when = fields.dates[0].text, fields.dates[0].when
+        deadlines = [d for d in fields.dates if d.deadline]
+        if deadlines:
+            due = deadlines[0].when
+        if fields.amounts:
+            amount = fields.amounts[0].text
+            value, currency = str(fields.amounts[0].value), fields.amounts[0].currency
     sender = metadata.get("from", "the sender")
     if label == "needs-reply" or (label in {"personal", None} and asks_question(text)):
         drafts.append(
@@ -153,7 +173,7 @@ def suggest(
                 SuggestionKind.CALENDAR_EVENT,
                 f"A meeting{f' ({date_hint})' if date_hint else ''}: add it to your calendar",
                 confidence,
-                {"when": date_hint or ""},
+                {"when": when, "when_text": date_hint or ""},
             )
         )
     if label == "finance":
@@ -162,7 +182,7 @@ def suggest(
                 SuggestionKind.RECORD_BILL,
                 f"A bill or receipt{f' of {amount}' if amount else ''}: record it",
                 confidence,
-                {"amount": amount or ""},
+                {"amount": amount or "", "value": value, "currency": currency, "due": due},
             )
         )
         drafts.append(

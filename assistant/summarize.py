@@ -9,6 +9,7 @@ clearly labelled extractive summary built from its own sentences.
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import re
 import threading
@@ -125,6 +126,31 @@ def parse_summary(raw: str, model_version: str) -> Summary | None:
     )
 
 
+_NUMBER = re.compile(r"\d[\d,.:]*\d|\d")
+
+
+def unsupported_numbers(candidate: str, source: str) -> list[str]:
+    """Numbers in ``candidate`` that do not occur in ``source`` (a hallucination check).
+
+    Small models slip on figures (a wrong amount, a shifted date); a number that
+    is not in the text is certainly invented or altered.
+    """
+    known = {n.replace(",", "") for n in _NUMBER.findall(source)}
+    known |= {part for n in known for part in re.split(r"[.:]", n) if part}
+    return [n for n in _NUMBER.findall(candidate) if n.replace(",", "").rstrip(".") not in known]
+
+
+def grounded(summary: Summary, source: str) -> Summary | None:
+    """Drop points with invented numbers; ``None`` if the summary line itself has one."""
+    if unsupported_numbers(summary.one_line, source):
+        return None
+    return dataclasses.replace(
+        summary,
+        key_points=tuple(p for p in summary.key_points if not unsupported_numbers(p, source)),
+        action_items=tuple(a for a in summary.action_items if not unsupported_numbers(a, source)),
+    )
+
+
 class Summarizer:
     """Summaries from the LLM, with the extractive fallback.
 
@@ -168,4 +194,7 @@ class Summarizer:
         summary = parse_summary(result.text, self._generator.info.version)
         if summary is None:
             return extractive_summary(title, text, reason="model gave no usable summary")
-        return summary
+        checked = grounded(summary, f"{title}\n{text}")
+        if checked is None:
+            return extractive_summary(title, text, reason="model changed a number")
+        return checked

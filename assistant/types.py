@@ -11,6 +11,8 @@ import enum
 from dataclasses import dataclass
 from dataclasses import field
 
+from assistant.fields import Fields
+
 
 class ItemKind(enum.StrEnum):
     """What an item is: a mail message or a document file."""
@@ -188,6 +190,7 @@ class Item:
     thread: str = ""  # items of one mail conversation share this key
     parent_id: int | None = None  # the mail an attachment item came from
     near_duplicate_of: int | None = None  # an earlier item with almost the same text
+    fields: Fields | None = None  # dates, amounts, people, organisations, requests
 
     @property
     def summary_text(self) -> str:

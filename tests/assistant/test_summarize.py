@@ -69,3 +69,17 @@ def test_tokens_stream_and_generation_can_be_cancelled() -> None:
 
 def test_extractive_summary_of_empty_text_uses_title() -> None:
     assert extractive_summary("Title", "").one_line == "Title"
+
+
+def test_invented_numbers_are_caught() -> None:
+    from assistant.summarize import grounded
+    from assistant.summarize import unsupported_numbers
+    from assistant.types import Summary
+
+    source = "Invoice 2041: $1,250.00 due on 5 December at 10:30."
+    assert unsupported_numbers("Pay $1250.00 by December 5.", source) == []
+    assert unsupported_numbers("Pay $1,350.00 by December 5.", source) == ["1,350.00"]
+    summary = Summary("Pay invoice 2041", key_points=("Due 5 December", "Due 9 December"))
+    checked = grounded(summary, source)
+    assert checked is not None and checked.key_points == ("Due 5 December",)
+    assert grounded(Summary("Pay $999 now"), source) is None
