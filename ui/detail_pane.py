@@ -20,6 +20,7 @@ from PySide6.QtWidgets import QSplitter
 from PySide6.QtWidgets import QVBoxLayout
 from PySide6.QtWidgets import QWidget
 
+from assistant.fields import Fields
 from assistant.report import category_text
 from assistant.report import junk_text
 from assistant.types import Category
@@ -43,6 +44,26 @@ def _plain_label(parent: QWidget, *, bold: bool = False, size: float | None = No
         font.setPointSizeF(size)
     label.setFont(font)
     return label
+
+
+def fields_text(fields: Fields) -> str:
+    """Extracted dates, amounts, people and organisations as a few plain lines."""
+    lines = []
+    if fields.dates:
+        dates = ", ".join(
+            f"{d.text} ({d.when[:16].replace('T', ' ')}){' — deadline' if d.deadline else ''}"
+            for d in fields.dates[:4]
+        )
+        lines.append(f"Dates: {dates}")
+    if fields.amounts:
+        lines.append(
+            "Amounts: " + ", ".join(f"{a.value:,.2f} {a.currency}" for a in fields.amounts[:4])
+        )
+    if fields.people:
+        lines.append("People: " + ", ".join(fields.people[:5]))
+    if fields.organisations:
+        lines.append("Organisations: " + ", ".join(fields.organisations[:4]))
+    return "\n".join(lines)
 
 
 def _bullets(lines: tuple[str, ...] | list[str], mark: str = "•") -> str:
@@ -84,6 +105,7 @@ class DetailPane(QWidget):
         self.summary_label = _plain_label(info)
         self.points_label = _plain_label(info)
         self.actions_label = _plain_label(info)
+        self.fields_label = _plain_label(info)
         self.suggestions_title = QLabel("<b>Suggestions</b>", info)
         self.no_suggestions = QLabel("No open suggestions.", info)
 
@@ -118,6 +140,7 @@ class DetailPane(QWidget):
         for widget in (self.summary_title, self.summary_label, self.points_label):
             layout.addWidget(widget)
         layout.addWidget(self.actions_label)
+        layout.addWidget(self.fields_label)
         layout.addStretch(1)
 
         self.scroll = QScrollArea(self)
@@ -219,6 +242,9 @@ class DetailPane(QWidget):
         self.text_edit.setPlainText(item.text)
 
     def _fill_summary(self, item: Item) -> None:
+        found = fields_text(item.fields) if item.fields else ""
+        self.fields_label.setVisible(bool(found))
+        self.fields_label.setText(found)
         summary = item.summary
         for widget in (self.summary_title, self.summary_label):
             widget.setVisible(summary is not None)

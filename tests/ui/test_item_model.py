@@ -84,3 +84,24 @@ def test_proxy_sorts_by_value(qtbot: QtBot) -> None:
     proxy.sort(Column.PRIORITY, Qt.SortOrder.DescendingOrder)
     titles = [proxy.index(row, Column.TITLE).data() for row in range(3)]
     assert titles == ["Mail 3", "Mail 2", "Mail 1"]
+
+
+def test_fields_text_lists_dates_amounts_and_people() -> None:
+    from assistant.fields import Amount
+    from assistant.fields import Fields
+    from assistant.fields import FoundDate
+    from ui.detail_pane import fields_text
+
+    text = fields_text(
+        Fields(
+            dates=(FoundDate("by Friday", "2026-11-27T00:00:00", deadline=True),),
+            amounts=(Amount("$86.42", 86.42, "USD"),),
+            people=("Priya Shah",),
+        )
+    )
+    assert text.splitlines() == [
+        "Dates: by Friday (2026-11-27 00:00) — deadline",
+        "Amounts: 86.42 USD",
+        "People: Priya Shah",
+    ]
+    assert fields_text(Fields()) == ""
