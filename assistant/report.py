@@ -57,6 +57,10 @@ def print_item(item: Item, suggestions: Sequence[Suggestion], *, full: bool = Fa
     print(f"    category: {category_text(item)} · {junk_text(item)} · priority {item.priority:.2f}")
     if item.category_clues:
         print(f"    why: {'; '.join(item.category_clues[:2])}")
+    if item.fields and (item.fields.dates or item.fields.amounts):
+        found = [f"{d.text} → {d.when[:16]}" for d in item.fields.dates[:3]]
+        found += [f"{a.value:,.2f} {a.currency}" for a in item.fields.amounts[:3]]
+        print(wrap.fill(f"found: {'; '.join(found)}"))
     if item.summary:
         tag = " [extractive]" if item.summary.extractive else ""
         print(wrap.fill(f"summary{tag}: {item.summary.one_line}"))
