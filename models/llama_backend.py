@@ -183,9 +183,12 @@ class LlamaGenerator:
             if close is not None:
                 close()
         text = "".join(pieces)
-        # Each streamed chunk carries one sampled token; what else sits in the
-        # context is the prompt.
-        completion = len(pieces)
+        # Streamed chunks are not tokens (a multi-byte character held back
+        # arrives with the next one), so count the output by tokenizing it;
+        # what else sits in the context is the prompt.
+        completion = (
+            len(llama.tokenize(text.encode("utf-8"), add_bos=False, special=False)) if text else 0
+        )
         return Generation(
             text=text,
             prompt_tokens=max(0, llama.n_tokens - completion),
