@@ -127,6 +127,12 @@ def cmd_watch(args: argparse.Namespace) -> int:
         signal.signal(signal.SIGINT, lambda *_: stop.set())
         signal.signal(signal.SIGTERM, lambda *_: stop.set())
         watcher.start()
+        for path in watcher.polled:
+            print(
+                f"polling {path} every few seconds: the system's file-watch limit is reached "
+                "(raise fs.inotify.max_user_watches to watch it live)",
+                file=sys.stderr,
+            )
         print("watching; Ctrl-C stops", file=sys.stderr, flush=True)
         try:
             stop.wait()

@@ -45,6 +45,7 @@ class EngineClient(QObject):
     _accept_requested = Signal(int)
     _reject_requested = Signal(int, str)
     _label_requested = Signal(int, str)
+    _retry_requested = Signal(int)
     _junk_requested = Signal(int, bool)
     _train_requested = Signal()
     _close_requested = Signal()
@@ -66,6 +67,7 @@ class EngineClient(QObject):
         self._accept_requested.connect(w.accept)
         self._reject_requested.connect(w.reject)
         self._label_requested.connect(w.label)
+        self._retry_requested.connect(w.retry)
         self._junk_requested.connect(w.mark_junk)
         self._train_requested.connect(w.train)
         self._close_requested.connect(w.close)
@@ -118,6 +120,11 @@ class EngineClient(QObject):
     def label(self, item_id: int, category: str) -> None:
         """Set an item's category."""
         self._label_requested.emit(item_id, category)
+
+    @Slot(int)
+    def retry(self, item_id: int) -> None:
+        """Read an error item again."""
+        self._retry_requested.emit(item_id)
 
     def mark_junk(self, item_id: int, *, junk: bool) -> None:
         """Junk / not junk feedback for an item."""

@@ -84,6 +84,7 @@ class DetailPane(QWidget):
     suggestion_rejected = Signal(int, str)
     category_chosen = Signal(int, str)
     junk_marked = Signal(int, bool)
+    retry_requested = Signal(int)
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -98,6 +99,9 @@ class DetailPane(QWidget):
         self.meta_label.setStyleSheet("color: #5f6368;")
         self.error_label = _plain_label(info)
         self.error_label.setStyleSheet("color: #b3261e;")
+        self.retry_button = QPushButton("Retry", info)
+        self.retry_button.setToolTip("Read this file or message again")
+        self.retry_button.clicked.connect(self._on_retry)
         self.category_label = _plain_label(info)
         self.why_label = _plain_label(info)
         self.junk_label = _plain_label(info)
@@ -129,6 +133,7 @@ class DetailPane(QWidget):
         layout = QVBoxLayout(info)
         for widget in (self.title_label, self.meta_label, self.error_label):
             layout.addWidget(widget)
+        layout.addWidget(self.retry_button, 0, Qt.AlignmentFlag.AlignLeft)
         layout.addLayout(category_row)
         layout.addWidget(self.why_label)
         layout.addLayout(junk_row)
@@ -218,6 +223,7 @@ class DetailPane(QWidget):
         meta.append(item.source_path)
         self.meta_label.setText(" · ".join(part for part in meta if part))
         self.error_label.setVisible(error)
+        self.retry_button.setVisible(error)
         self.error_label.setText(f"⚠ Could not read this item: {item.error or 'unknown reason'}")
         if item.state == ItemState.PENDING:
             category = "not classified yet"
@@ -296,6 +302,11 @@ class DetailPane(QWidget):
             self.category_chosen.emit(self.item.id, category)
 
     @Slot()
+    @Slot()
+    def _on_retry(self) -> None:
+        if self.item is not None:
+            self.retry_requested.emit(self.item.id)
+
     def _on_junk(self) -> None:
         self._mark_junk(junk=True)
 

@@ -114,6 +114,7 @@ class MainWindow(QMainWindow):
         self.detail.suggestion_accepted.connect(engine.accept)
         self.detail.suggestion_rejected.connect(engine.reject)
         self.detail.category_chosen.connect(engine.label)
+        self.detail.retry_requested.connect(engine.retry)
         self.detail.junk_marked.connect(self._on_junk_marked)
         self._connect_worker()
 

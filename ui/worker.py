@@ -214,6 +214,15 @@ class EngineWorker(QObject):
             sift.mark_junk(item_id, junk)
             self._after_feedback(sift, item_id)
 
+    @Slot(int)
+    def retry(self, item_id: int) -> None:
+        """Read an item in the error state again from its source."""
+        if (sift := self._ready()) is None:
+            return
+        with self._guard("reading the item again"):
+            sift.retry(item_id)
+            self._after_feedback(sift, item_id)
+
     @Slot()
     def train(self) -> None:
         """Fine-tune the category head on the feedback so far."""

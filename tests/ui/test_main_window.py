@@ -159,6 +159,28 @@ def test_error_item_shows_reason(qtbot: QtBot, gui: Gui, tmp_path: Path) -> None
     assert item.error in window.detail.error_label.text()
 
 
+def test_retry_reads_a_fixed_file_again(qtbot: QtBot, gui: Gui, tmp_path: Path) -> None:
+    """GIVEN an error item WHEN its file is fixed and Retry is clicked THEN it is read."""
+    import docx
+
+    broken = tmp_path / "report.docx"
+    broken.write_bytes(b"not a docx")
+    (item,) = ingest(qtbot, gui, [broken], rows=1)
+    assert item.state == ItemState.ERROR
+    click_item(qtbot, gui, item.id)
+    button = gui.window.detail.retry_button
+    assert button.isVisibleTo(gui.window)
+    document = docx.Document()
+    document.add_paragraph("The fixed quarterly report.")
+    document.save(str(broken))
+    relay = Relay(gui.engine.worker.item_changed)
+    with qtbot.waitSignal(relay.received, timeout=WAIT_MS) as blocker:
+        qtbot.mouseClick(button, Qt.MouseButton.LeftButton)
+    changed = blocker.args[0][0]
+    assert changed.id == item.id and changed.state == ItemState.READY
+    assert "fixed quarterly report" in changed.text
+
+
 def test_engine_error_goes_to_status_bar(qtbot: QtBot, gui: Gui) -> None:
     """GIVEN no such suggestion WHEN it is accepted THEN the status bar says why."""
     relay = Relay(gui.engine.worker.failed)
