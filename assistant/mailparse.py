@@ -210,46 +210,58 @@ def _sanitize_name(name: str) -> str:
     return name[:_MAX_NAME]
 
 
-def _attachment_names(part: Message, depth: int = 0) -> list[str]:
+def _named_parts(part: Message, depth: int = 0) -> list[tuple[str, Message]]:
+    """Leaf parts that carry a file name, with the name sanitised."""
     if depth > _MAX_DEPTH:
         return []
     if part.is_multipart():
-        names: list[str] = []
+        found: list[tuple[str, Message]] = []
         for child in part.get_payload():
             if isinstance(child, Message) and child.get_content_maintype() != "message":
-                names.extend(_attachment_names(child, depth + 1))
-        return names
+                found.extend(_named_parts(child, depth + 1))
+        return found
     try:
         name = part.get_filename()
     except _PARSER_ERRORS:  # malformed parameters
         name = None
-    if not name:
-        return []
-    clean = _sanitize_name(str(name))
-    return [clean] if clean else []
+    clean = _sanitize_name(str(name)) if name else ""
+    return [(clean, part)] if clean else []
 
 
-def _attachment_files(part: Message, depth: int = 0) -> list[Attachment]:
-    """Named leaf parts with their decoded bytes, each within MAX_ATTACHMENT_BYTES."""
-    if depth > _MAX_DEPTH:
-        return []
-    if part.is_multipart():
-        found: list[Attachment] = []
-        for child in part.get_payload():
-            if isinstance(child, Message) and child.get_content_maintype() != "message":
-                found.extend(_attachment_files(child, depth + 1))
-        return found
-    try:
-        name = part.get_filename()
-        if not name:
-            return []
-        data = part.get_payload(decode=True)
-    except _PARSER_ERRORS:  # malformed parameters or encoding: skip this part
-        return []
-    clean = _sanitize_name(str(name))
-    if not clean or not isinstance(data, bytes) or len(data) > MAX_ATTACHMENT_BYTES:
-        return []
-    return [Attachment(clean, part.get_content_type(), data)]
+def _attachment_files(parts: list[tuple[str, Message]]) -> list[Attachment]:
+    """Decoded bytes of named parts, each within MAX_ATTACHMENT_BYTES."""
+    files = []
+    for name, part in parts:
+        try:
+            data = part.get_payload(decode=True)
+        except _PARSER_ERRORS:  # a broken transfer encoding: skip this part
+            continue
+        if isinstance(data, bytes) and len(data) <= MAX_ATTACHMENT_BYTES:
+            files.append(Attachment(name, part.get_content_type(), data))
+    return files
+
+
+def mail_extracted(
+    title: str, body: str, metadata: dict[str, str], *, attachments: tuple[Attachment, ...] = ()
+) -> Extracted:
+    """A mail ``Extracted`` from its subject and body: quotes and signature set apart."""
+    text, quoted, signature = split_quoted(body)
+    if not text and quoted:
+        # Nothing new (a bare forward, or a body that opens with "-----Original
+        # Message-----"): the quoted part is all there is to read.
+        text, quoted = body, ""
+    if signature:
+        metadata = {**metadata, "signature": signature}
+    title = title or NO_SUBJECT
+    return Extracted(
+        kind=ItemKind.MAIL,
+        title=title,
+        text=text,
+        metadata=metadata,
+        quoted=quoted,
+        language=detect_language(f"{title}\n{text}"),
+        attachments=attachments,
+    )
 
 
 def _raw_body(raw: bytes) -> str:
@@ -293,33 +305,18 @@ def parse_message(raw: bytes) -> Extracted:
     meta = _header_metadata(headers)
     try:
         meta["content_type"] = msg.get_content_type()
-        names = _attachment_names(msg)
-        files = _attachment_files(msg)
+        parts = _named_parts(msg)
+        files = _attachment_files(parts)
     except _PARSER_ERRORS:  # as in _message_text: metadata is best effort
-        names, files = [], []
-    if names:
-        meta["attachments"] = ", ".join(names)
+        parts, files = [], []
+    if parts:
+        meta["attachments"] = ", ".join(name for name, _ in parts)
     body = normalize_whitespace(_message_text(msg, raw))
-    text, quoted, signature = split_quoted(body)
-    if not text and quoted:
-        # Nothing new (a bare forward, or a body that opens with "-----Original
-        # Message-----"): the quoted part is all there is to read.
-        text, quoted = body, ""
-    if signature:
-        meta["signature"] = signature
     subject = decode_header_value(headers.get("subject", ""))
-    if not (subject or text or names):
+    extracted = mail_extracted(subject, body, meta, attachments=tuple(files))
+    if not (subject or extracted.text or parts):
         raise ExtractionError("message has no subject, text or attachments")
-    title = subject or NO_SUBJECT
-    return Extracted(
-        kind=ItemKind.MAIL,
-        title=title,
-        text=text,
-        metadata=meta,
-        quoted=quoted,
-        language=detect_language(f"{title}\n{text}"),
-        attachments=tuple(files),
-    )
+    return extracted
 
 
 def message_id_of(raw: bytes) -> str | None:

@@ -16,9 +16,9 @@ from xml.etree import ElementTree
 from assistant.charsets import decode_bytes
 from assistant.errors import ExtractionError
 from assistant.htmltext import html_to_text
+from assistant.mailparse import mail_extracted
 from assistant.textclean import detect_language
 from assistant.textclean import normalize_whitespace
-from assistant.textclean import split_quoted
 from assistant.types import Extracted
 from assistant.types import ItemKind
 
@@ -151,15 +151,4 @@ def read_msg(data: bytes, path: Path) -> Extracted:
         raise ExtractionError(f"unreadable .msg: {error}") from error
     finally:
         message.close()
-    text, quoted, signature = split_quoted(normalize_whitespace(body))
-    if signature:
-        metadata["signature"] = signature
-    title = subject or "(no subject)"
-    return Extracted(
-        kind=ItemKind.MAIL,
-        title=title,
-        text=text,
-        metadata=metadata,
-        quoted=quoted,
-        language=detect_language(f"{title}\n{text}"),
-    )
+    return mail_extracted(subject, normalize_whitespace(body), metadata)
