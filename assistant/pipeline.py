@@ -43,11 +43,31 @@ NOT_FILTERED = JunkVerdict(
 )
 
 
+# What the embedder reads of an item, in (estimated) tokens. The opening of a
+# mail or document carries what triage needs, and embedding time grows with
+# length: at 320 tokens one item takes well under 100 ms on 2 cores, where a
+# full 512-token window (or several, for long Chinese text) took up to 470 ms.
+EMBED_TOKENS = 320
+
+
+def clip_tokens(text: str, budget: int = EMBED_TOKENS) -> str:
+    """The start of ``text`` within about ``budget`` XLM-R tokens.
+
+    A CJK character is about one token; Latin text about four characters a token.
+    """
+    cost = 0.0
+    for index, char in enumerate(text):
+        cost += 1.0 if "\u3400" <= char <= "\u9fff" else 0.25
+        if cost > budget:
+            return text[:index]
+    return text
+
+
 def embedding_text(item: Item) -> str:
     """What the embedder sees: title, sender and the start of the text."""
     sender = item.metadata.get("from", "")
     head = f"{item.title}\n{sender}\n" if sender else f"{item.title}\n"
-    return head + item.text[:2000]
+    return clip_tokens(head + item.text)
 
 
 class Pipeline:

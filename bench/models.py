@@ -48,6 +48,7 @@ from assistant.extract import extract_file  # noqa: E402
 from assistant.mailparse import parse_message  # noqa: E402
 from assistant.mbox import iter_mbox  # noqa: E402
 from assistant.pipeline import BATCH  # noqa: E402
+from assistant.pipeline import clip_tokens  # noqa: E402
 from assistant.signals import mail_signals  # noqa: E402
 from assistant.store import Store  # noqa: E402
 from assistant.summarize import MAX_TOKENS  # noqa: E402
@@ -101,7 +102,7 @@ def embedding_text(item: Extracted) -> str:
     """
     sender = item.metadata.get("from", "")
     head = f"{item.title}\n{sender}\n" if sender else f"{item.title}\n"
-    return (head + item.text[:2000])[:MAX_CHARS]
+    return clip_tokens(head + item.text)[:MAX_CHARS]
 
 
 def summary_items(mails: list[Extracted], count: int) -> list[Extracted]:

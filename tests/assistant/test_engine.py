@@ -236,3 +236,11 @@ def test_full_text_search(fake_sift: Sift, tmp_path: Path) -> None:
     assert [i.title for i in fake_sift.search("zebra report")] == ["a.txt"]
     assert fake_sift.search('giraffes" OR "x') == []  # user text is never FTS syntax
     assert fake_sift.search("   ") == []
+
+
+def test_embedding_text_is_clipped_by_estimated_tokens() -> None:
+    from assistant.pipeline import clip_tokens
+
+    assert clip_tokens("abcd" * 100, budget=10) == "abcd" * 10
+    assert clip_tokens("发票" * 100, budget=10) == "发票" * 5
+    assert clip_tokens("short", budget=10) == "short"
