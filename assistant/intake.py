@@ -151,7 +151,9 @@ class Intake:
                 )
                 self._store.requeue(existing)
             return existing
-        fingerprint = simhash(f"{extracted.title}\n{extracted.text}")
+        # As for the content hash, a document's title (often its file name) is no content.
+        title = extracted.title if extracted.kind == ItemKind.MAIL else ""
+        fingerprint = simhash(f"{title}\n{extracted.text}")
         record: dict[str, object] = {
             "source_key": key,
             "kind": str(extracted.kind),

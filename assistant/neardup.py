@@ -9,8 +9,8 @@ from four indexed lookups instead of a scan of every item.
 
 from __future__ import annotations
 
-import hashlib
 import re
+import zlib
 
 import numpy as np
 
@@ -25,15 +25,29 @@ def simhash(text: str) -> int | None:
     tokens = _TOKEN.findall(text.lower()[:50_000])
     if len(tokens) < MIN_TOKENS:
         return None
-    digests = b"".join(
-        hashlib.blake2b(" ".join(tokens[i : i + 3]).encode("utf-8"), digest_size=8).digest()
-        for i in range(len(tokens) - 2)
-    )
+    # Each token gets a stable 64-bit hash (two CRC32s: fast, and the same in
+    # every process, unlike hash()); a shingle's hash mixes its three tokens'
+    # hashes with rotations, vectorised.
+    cache: dict[str, int] = {}
+    values = []
+    for token in tokens:
+        value = cache.get(token)
+        if value is None:
+            data = token.encode("utf-8")
+            value = cache[token] = (zlib.crc32(data) << 32) | zlib.crc32(data, 0x9E3779B9)
+        values.append(value)
+    hashes = np.array(values, dtype=np.uint64)
+    shingles = hashes[:-2] ^ _rotate(hashes[1:-1], 21) ^ _rotate(hashes[2:], 42)
     # One row of 64 bits per shingle; a bit is set in the fingerprint when it
     # is set in more than half of the shingles.
-    bits = np.unpackbits(np.frombuffer(digests, dtype=np.uint8).reshape(-1, 8), axis=1)
+    bits = np.unpackbits(shingles.astype(">u8").view(np.uint8).reshape(-1, 8), axis=1)
     majority = bits.sum(axis=0) * 2 > bits.shape[0]
     return int.from_bytes(np.packbits(majority).tobytes(), "big")
+
+
+def _rotate(values: np.ndarray, bits: int) -> np.ndarray:
+    """Rotate 64-bit words left."""
+    return (values << np.uint64(bits)) | (values >> np.uint64(64 - bits))
 
 
 def bands(fingerprint: int) -> list[int]:

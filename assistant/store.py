@@ -244,16 +244,24 @@ class Store:
         return int(row["id"]) if row else None
 
     def insert_item(self, record: dict[str, Any]) -> int:
-        """Insert an item row and its pending jobs in one transaction."""
+        """Insert an item row and its pending job in one transaction.
+
+        Plain SQL rather than ``Table.insert``: this runs once per message on
+        ingest, and sqlite-utils' per-call introspection cost more than the
+        insert itself.
+        """
         stamp = now()
         record = {"created_at": stamp, "updated_at": stamp, **record}
+        columns = list(record)
+        sql = f"INSERT INTO items ({', '.join(columns)}) VALUES ({', '.join('?' * len(columns))})"
         with self.atomic() as db:
-            table = db["items"]
-            table.insert(record)
-            item_id = int(table.last_pk)  # type: ignore[union-attr, arg-type]
+            cursor = db.conn.execute(sql, [record[c] for c in columns])
+            item_id = int(cursor.lastrowid or 0)
             if record.get("state") == ItemState.PENDING:
-                db["jobs"].insert(
-                    {"item_id": item_id, "stage": "classify", "created_at": stamp, "attempts": 0}
+                db.conn.execute(
+                    "INSERT INTO jobs (item_id, stage, created_at, attempts)"
+                    " VALUES (?, 'classify', ?, 0)",
+                    [item_id, stamp],
                 )
             return item_id
 
