@@ -114,8 +114,24 @@ class Learner:
                 input_hash=item.content_hash,
             )
         self._sift.pipeline.reclassify(self._store.item(item_id))
-        self.refresh(item.kind, exclude=item_id)
+        if not self._maybe_train():
+            self.refresh(item.kind, exclude=item_id)
         return self._store.item(item_id)
+
+    def _maybe_train(self) -> bool:
+        """Retrain the head after every ``train_min_feedback`` labels; True if it was promoted.
+
+        The memory of labelled items moves the next prediction at once; the
+        head, retrained in the background of the user's labelling like
+        paperless-ngx's classifier, generalises beyond the nearest examples.
+        It still has to pass the held-out gate in ``train``.
+        """
+        labels = self._store.label_count()
+        last = int(self._store.get_meta("labels_at_last_train", "0") or 0)
+        if labels - last < self._sift.settings.train_min_feedback:
+            return False
+        self._store.set_meta("labels_at_last_train", str(labels))
+        return self.train().promoted
 
     def refresh(self, kind: ItemKind, *, exclude: int | None = None) -> None:
         """Re-predict unlabelled items of one kind after the memory changed."""

@@ -35,7 +35,7 @@ class Settings:
         junk_unsure_margin: probabilities within this of 0.5 are "unsure".
         max_file_mb: larger files become error items instead of being read.
         stability_seconds: a watched file must be unchanged this long before it is read.
-        train_min_feedback: new verdicts needed before training runs.
+        train_min_feedback: new labels after which the category head is retrained.
         promote_tolerance: a candidate may be this much less accurate and still be promoted.
     """
 
@@ -50,7 +50,7 @@ class Settings:
     junk_unsure_margin: float = 0.1
     max_file_mb: int = 50
     stability_seconds: float = 1.0
-    train_min_feedback: int = 10
+    train_min_feedback: int = 25
     promote_tolerance: float = 0.02
     extra: dict[str, Any] = field(default_factory=dict)
 

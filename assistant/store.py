@@ -537,6 +537,11 @@ class Store:
         row = self._one("SELECT count(*) AS n FROM feedback WHERE id > ?", [since_id])
         return int(row["n"]) if row else 0
 
+    def label_count(self) -> int:
+        """How many category labels the user has given."""
+        row = self._one("SELECT count(*) AS n FROM feedback WHERE verdict = 'label'")
+        return int(row["n"]) if row else 0
+
     def last_feedback_id(self) -> int:
         row = self._one("SELECT max(id) AS n FROM feedback")
         return int(row["n"] or 0) if row else 0

@@ -244,3 +244,16 @@ def test_embedding_text_is_clipped_by_estimated_tokens() -> None:
     assert clip_tokens("abcd" * 100, budget=10) == "abcd" * 10
     assert clip_tokens("发票" * 100, budget=10) == "发票" * 5
     assert clip_tokens("short", budget=10) == "short"
+
+
+def test_head_retrains_after_enough_labels(fake_sift: Sift, tmp_path: Path) -> None:
+    """GIVEN train_min_feedback labels WHEN the last one is given THEN a head was trained."""
+    fake_sift.settings = fake_sift.settings.replace(train_min_feedback=12)
+    topics = {"finance": "invoice payment amount due", "meeting": "meeting agenda room schedule"}
+    for i in range(6):
+        for label, words in topics.items():
+            path = tmp_path / f"{label}{i}.eml"
+            path.write_bytes(make_mail(f"{label} {i}", f"{words} number {i}"))
+            item = fake_sift.ingest([path], summarize=False)[0]
+            fake_sift.label(item.id, label)
+    assert fake_sift.store.model_versions("category"), "no training ran after 12 labels"
