@@ -45,9 +45,9 @@ NOT_FILTERED = JunkVerdict(
 
 # What the embedder reads of an item, in (estimated) tokens. The opening of a
 # mail or document carries what triage needs, and embedding time grows with
-# length: at 320 tokens one item takes well under 100 ms on 2 cores, where a
+# length: at 256 tokens one item takes under 100 ms on 2 cores, where a
 # full 512-token window (or several, for long Chinese text) took up to 470 ms.
-EMBED_TOKENS = 320
+EMBED_TOKENS = 256
 
 
 def clip_tokens(text: str, budget: int = EMBED_TOKENS) -> str:
