@@ -162,37 +162,29 @@ def cmd_sources(args: argparse.Namespace) -> int:
     return 0
 
 
+def show_items(args: argparse.Namespace, items: list[Item]) -> int:
+    """Print items as JSON or one line each."""
+    if args.json:
+        emit(items)
+    else:
+        for item in items:
+            print(item_line(item))
+    return 0
+
+
 def cmd_ingest(args: argparse.Namespace) -> int:
     with open_sift(args) as sift:
-        items = sift.ingest(args.paths, summarize=not args.no_summaries)
-        if args.json:
-            emit(items)
-        else:
-            for item in items:
-                print(item_line(item))
-    return 0
+        return show_items(args, sift.ingest(args.paths, summarize=not args.no_summaries))
 
 
 def cmd_items(args: argparse.Namespace) -> int:
     with open_sift(args) as sift:
-        items = sift.items(limit=args.limit)
-        if args.json:
-            emit(items)
-        else:
-            for item in items:
-                print(item_line(item))
-    return 0
+        return show_items(args, sift.items(limit=args.limit))
 
 
 def cmd_search(args: argparse.Namespace) -> int:
     with open_sift(args) as sift:
-        items = sift.search(" ".join(args.words), limit=args.limit or 100)
-        if args.json:
-            emit(items)
-        else:
-            for item in items:
-                print(item_line(item))
-    return 0
+        return show_items(args, sift.search(" ".join(args.words), limit=args.limit or 100))
 
 
 def cmd_show(args: argparse.Namespace) -> int:
