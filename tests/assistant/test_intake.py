@@ -170,3 +170,24 @@ def test_maildir_flags_become_metadata(fake_sift: Sift, tmp_path: Path) -> None:
     assert items["Seen"].metadata["seen"] == "yes" and items["Seen"].metadata["replied"] == "yes"
     assert items["New"].metadata["maildir_folder"] == "new"
     assert "seen" not in items["New"].metadata
+
+
+def test_symlink_loop_and_vanished_file_never_stop_a_scan(fake_sift: Sift, tmp_path: Path) -> None:
+    """GIVEN a folder with a symlink loop and a file that vanishes before it is read
+    WHEN scanned THEN the scan ends, the vanished file is an error item, the rest is read."""
+    from assistant.sources import scan  # noqa: PLC0415
+
+    root = tmp_path / "docs"
+    (root / "sub").mkdir(parents=True)
+    (root / "sub" / "loop").symlink_to(root, target_is_directory=True)
+    (root / "keep.txt").write_text("A note that stays.")
+    gone = root / "gone.txt"
+    gone.write_text("About to vanish.")
+    entries = list(scan(root, max_bytes=1_000_000))  # listing only; nothing read yet
+    gone.unlink()
+    ids = [fake_sift.intake.store(entry) for entry in entries]
+    items = {fake_sift.item(i).source_path.rsplit("/", 1)[-1]: fake_sift.item(i) for i in ids}
+    assert set(items) == {"keep.txt", "gone.txt"}
+    assert items["gone.txt"].state == ItemState.ERROR
+    assert "No such file" in (items["gone.txt"].error or "")
+    assert items["keep.txt"].state == ItemState.PENDING
