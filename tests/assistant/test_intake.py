@@ -175,7 +175,7 @@ def test_maildir_flags_become_metadata(fake_sift: Sift, tmp_path: Path) -> None:
 def test_symlink_loop_and_vanished_file_never_stop_a_scan(fake_sift: Sift, tmp_path: Path) -> None:
     """GIVEN a folder with a symlink loop and a file that vanishes before it is read
     WHEN scanned THEN the scan ends, the vanished file is an error item, the rest is read."""
-    from assistant.sources import scan  # noqa: PLC0415
+    from assistant.sources import scan
 
     root = tmp_path / "docs"
     (root / "sub").mkdir(parents=True)
