@@ -10,9 +10,9 @@ from __future__ import annotations
 import contextlib
 import io
 import json
-import mailbox
 from collections.abc import Iterator
 from dataclasses import dataclass
+from email import message_from_bytes
 from email import policy
 from pathlib import Path
 from typing import Any
@@ -21,6 +21,7 @@ import pytest
 
 from assistant import Sift
 from assistant import cli
+from assistant.mbox import iter_mbox
 from assistant.types import ItemKind
 from assistant.types import ItemState
 from tests.conftest import SAMPLE
@@ -57,11 +58,7 @@ def sift(demo: DemoRun) -> Iterator[Sift]:
 def expected_labels() -> dict[str, dict[str, str]]:
     """Subject -> the sample's intended category / junk flag (X-Sift-* headers)."""
     out = {}
-    for message in mailbox.mbox(SAMPLE / "inbox.mbox", factory=None, create=False):
-        parsed = mailbox.mboxMessage(message)
-        raw = parsed.as_bytes()
-        from email import message_from_bytes
-
+    for _start, _end, raw in iter_mbox(SAMPLE / "inbox.mbox"):
         msg = message_from_bytes(raw, policy=policy.default)
         out[str(msg["Subject"])] = {
             "category": str(msg["X-Sift-Expected"]),
@@ -79,9 +76,11 @@ def test_demo_succeeds_without_touching_the_network(demo: DemoRun) -> None:
 def test_every_sample_item_has_summary_category_junk_and_a_suggestion(sift: Sift) -> None:
     items = sift.items()
     mails = [i for i in items if i.kind == ItemKind.MAIL]
-    documents = [i for i in items if i.kind == ItemKind.DOCUMENT]
+    documents = [i for i in items if i.kind == ItemKind.DOCUMENT and i.parent_id is None]
+    attachments = [i for i in items if i.parent_id is not None]
     assert len(mails) == 40
     assert len(documents) == len(list((SAMPLE / "documents").iterdir()))
+    assert {Path(i.source_path.split("#", 1)[1]).suffix for i in attachments} <= {".txt", ".pdf"}
     for item in items:
         assert item.state == ItemState.READY, (item.title, item.error)
         assert item.summary is not None and item.summary.one_line, item.title
