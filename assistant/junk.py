@@ -155,5 +155,5 @@ class JunkFilter:
         clues = tuple(
             f"\u2018{token}\u2019 {f:.2f} ({'junk' if f > 0.5 else 'not junk'})"
             for f, token in ordered[:6]
-        )
+        ) or ("no words it has learned yet: unsure until you mark similar mail",)
         return JunkVerdict(verdict, float(probability), clues, self.version)

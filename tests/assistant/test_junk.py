@@ -65,3 +65,4 @@ def test_unknown_text_is_unsure() -> None:
     verdict = JunkFilter(Store(None)).classify("qqqq zzzz")
     assert verdict.is_junk is None
     assert verdict.probability == 0.5
+    assert verdict.clues == ("no words it has learned yet: unsure until you mark similar mail",)
