@@ -27,7 +27,6 @@ from assistant.junk import JunkFilter
 from assistant.learning import Learner
 from assistant.mbox import forget_mbox_progress
 from assistant.pipeline import Pipeline
-from assistant.sources import Incoming
 from assistant.sources import kind_of
 from assistant.sources import scan
 from assistant.store import Store
@@ -239,12 +238,9 @@ class Sift:
                 if self.cancel.is_set():
                     return ids
                 with self.store.atomic():
-                    ids.extend(self._store_one(entry) for entry in batch)
+                    ids.extend(self.intake.store(entry) for entry in batch)
                 self._progress(Progress("read", len(ids), 0, "reading files and mail"))
         return ids
-
-    def _store_one(self, entry: Incoming | tuple[str, str]) -> int:
-        return self.intake.store(entry)
 
     def reconcile(self, paths: Iterable[Path | str]) -> list[int]:
         """Mark items whose files were deleted below ``paths`` as gone.

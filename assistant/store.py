@@ -217,14 +217,6 @@ class Store:
     def sources(self) -> list[dict[str, Any]]:
         return self._rows("SELECT id, kind, path, added_at, paused, state FROM sources ORDER BY id")
 
-    def source_state(self, source_id: int) -> dict[str, Any]:
-        row = self._one("SELECT state FROM sources WHERE id = ?", [source_id])
-        return _loads(row["state"] if row else None, {})
-
-    def set_source_state(self, source_id: int, state: dict[str, Any]) -> None:
-        with self.atomic() as db:
-            db.execute("UPDATE sources SET state = ? WHERE id = ?", [json.dumps(state), source_id])
-
     def remove_source(self, source_id: int) -> None:
         with self.atomic() as db:
             if not self._one("SELECT id FROM sources WHERE id = ?", [source_id]):
@@ -384,31 +376,19 @@ class Store:
         )
         return None if row is None else np.frombuffer(row["vector"], dtype=np.float32).copy()
 
-    def labelled_embeddings(
-        self, model_version: str, *, junk: bool = False
-    ) -> list[tuple[int, str, np.ndarray, str]]:
-        """``(item_id, label, vector, title)`` for every item the user labelled.
-
-        Args:
-            junk: give junk labels (``junk`` / ``ham``) instead of categories.
-        """
-        column = "i.user_junk" if junk else "i.user_category"
+    def labelled_embeddings(self, model_version: str) -> list[tuple[int, str, np.ndarray, str]]:
+        """``(item_id, category, vector, title)`` for every item the user labelled."""
         rows = self._rows(
-            f"SELECT i.id, {column} AS label, i.title, e.vector, i.labelled_at"
-            f" FROM items i JOIN embeddings e ON e.item_id = i.id"
-            f" WHERE {column} IS NOT NULL AND e.model_version = ?"
+            "SELECT i.id, i.user_category AS label, i.title, e.vector, i.labelled_at"
+            " FROM items i JOIN embeddings e ON e.item_id = i.id"
+            " WHERE i.user_category IS NOT NULL AND e.model_version = ?"
             " ORDER BY i.labelled_at, i.id",
             [model_version],
         )
-        out = []
-        for row in rows:
-            label = row["label"]
-            if junk:
-                label = "junk" if int(label) else "ham"
-            out.append(
-                (int(row["id"]), str(label), np.frombuffer(row["vector"], np.float32), row["title"])
-            )
-        return out
+        return [
+            (int(r["id"]), str(r["label"]), np.frombuffer(r["vector"], np.float32), r["title"])
+            for r in rows
+        ]
 
     # -- work queue ------------------------------------------------------
 
@@ -533,18 +513,10 @@ class Store:
             rows = self._rows("SELECT * FROM feedback WHERE item_id = ? ORDER BY id", [item_id])
         return [_feedback(r) for r in rows]
 
-    def feedback_count(self, *, since_id: int = 0) -> int:
-        row = self._one("SELECT count(*) AS n FROM feedback WHERE id > ?", [since_id])
-        return int(row["n"]) if row else 0
-
     def label_count(self) -> int:
         """How many category labels the user has given."""
         row = self._one("SELECT count(*) AS n FROM feedback WHERE verdict = 'label'")
         return int(row["n"]) if row else 0
-
-    def last_feedback_id(self) -> int:
-        row = self._one("SELECT max(id) AS n FROM feedback")
-        return int(row["n"] or 0) if row else 0
 
     # -- categories ------------------------------------------------------
 

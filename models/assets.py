@@ -129,15 +129,6 @@ def assemble(asset: ChunkedAsset, cache_dir: Path, *, verify_existing: bool = Fa
     return target
 
 
-def verify_file(path: Path, sha256: str | None) -> None:
-    """Check a single-file model against its pinned hash, when one is pinned."""
-    if sha256 is None:
-        return
-    actual = sha256_file(path)
-    if actual != sha256:
-        raise AssetError(f"{path.name}: sha256 {actual} does not match the pinned {sha256}")
-
-
 def asset_parts(package_prefix: str, count: int, pattern: str) -> tuple[tuple[str, str], ...]:
     """Build the ``parts`` tuple for packages named ``<prefix>1`` … ``<prefix>N``."""
     return tuple((f"{package_prefix}{i}", pattern.format(i=i)) for i in range(1, count + 1))
