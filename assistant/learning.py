@@ -136,9 +136,10 @@ class Learner:
     def refresh(self, kind: ItemKind, *, exclude: int | None = None) -> None:
         """Re-predict unlabelled items of one kind after the memory changed."""
         pipeline = self._sift.pipeline
+        memory = pipeline.memory(kind)
         for item in self._store.items(state=ItemState.READY):
             if item.kind == kind and item.user_category is None and item.id != exclude:
-                pipeline.reclassify(item)
+                pipeline.reclassify(item, memory)
 
     def mark_junk(self, item_id: int, *, junk: bool) -> Item:
         item = self._store.item(item_id)

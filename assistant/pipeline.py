@@ -12,6 +12,7 @@ import json
 import logging
 import threading
 from collections.abc import Callable
+from dataclasses import dataclass
 
 import numpy as np
 
@@ -25,6 +26,7 @@ from assistant.suggest import suggest
 from assistant.summarize import Summarizer
 from assistant.triage import Example
 from assistant.triage import Triage
+from assistant.types import Category
 from assistant.types import Item
 from assistant.types import ItemKind
 from assistant.types import ItemState
@@ -70,6 +72,14 @@ def embedding_text(item: Item) -> str:
     return clip_tokens(head + item.text)
 
 
+@dataclass(frozen=True, slots=True)
+class Memory:
+    """What triage compares an item with: its kind's categories and labelled items."""
+
+    categories: list[Category]
+    examples: list[Example]
+
+
 class Pipeline:
     """Runs queued items through the models.
 
@@ -98,15 +108,21 @@ class Pipeline:
         self.summarizer = summarizer
         self._progress = progress
 
-    def examples(self, kind: ItemKind) -> list[Example]:
-        """The user's labelled items of one kind, as classifier memory."""
+    def memory(self, kind: ItemKind) -> Memory:
+        """The categories of one kind and the user's labelled items of it.
+
+        Read once per batch (or per refresh), not once per item: the labelled
+        embeddings grow with every label the user gives.
+        """
         version = self.embedder.info.version
-        categories = {c.name for c in self.store.categories(kind)}
-        return [
+        categories = self.store.categories(kind)
+        names = {c.name for c in categories}
+        examples = [
             Example(item_id, label, vector, title)
             for item_id, label, vector, title in self.store.labelled_embeddings(version)
-            if label in categories
+            if label in names
         ]
+        return Memory(categories, examples)
 
     def vector(self, item: Item) -> np.ndarray:
         """An item's embedding, computed and stored if missing."""
@@ -118,13 +134,16 @@ class Pipeline:
         self.store.set_embedding(item.id, vector, version)
         return vector
 
-    def predict(self, item: Item, vector: np.ndarray) -> tuple[Prediction, JunkVerdict]:
-        """Category and junk verdict for one item."""
+    def predict(
+        self, item: Item, vector: np.ndarray, memory: Memory | None = None
+    ) -> tuple[Prediction, JunkVerdict]:
+        """Category and junk verdict for one item (``memory``: of the item's kind)."""
+        memory = memory or self.memory(item.kind)
         prediction = self.triage.predict(
             vector,
             kind=item.kind,
-            categories=self.store.categories(item.kind),
-            examples=self.examples(item.kind),
+            categories=memory.categories,
+            examples=memory.examples,
             text=f"{item.title}\n{item.text}",
             signals=(
                 mail_signals(item.title, item.text, item.metadata)
@@ -171,11 +190,11 @@ class Pipeline:
             ),
         }
 
-    def reclassify(self, item: Item) -> None:
+    def reclassify(self, item: Item, memory: Memory | None = None) -> None:
         """Predict again for one item (after feedback), keeping its state."""
         if item.state == ItemState.ERROR:
             return
-        prediction, verdict = self.predict(item, self.vector(item))
+        prediction, verdict = self.predict(item, self.vector(item), memory)
         self.store.update_item(item.id, **self.classified_fields(item, prediction, verdict))
 
     def drain(self, *, summarize: bool, cancel: threading.Event | None = None) -> int:
@@ -199,15 +218,16 @@ class Pipeline:
                 vectors = self.embedder.embed([embedding_text(i) for i in missing])
                 for item, vector in zip(missing, vectors, strict=True):
                     self.store.set_embedding(item.id, vector, version)
+            memories = {kind: self.memory(kind) for kind in {i.kind for i in items}}
             for item in items:
-                self._classify_one(item, summarize=summarize)
+                self._classify_one(item, memories[item.kind], summarize=summarize)
                 done += 1
             self._progress(Progress("classify", done, total, "classifying"))
         return done
 
-    def _classify_one(self, item: Item, *, summarize: bool) -> None:
+    def _classify_one(self, item: Item, memory: Memory, *, summarize: bool) -> None:
         try:
-            prediction, verdict = self.predict(item, self.vector(item))
+            prediction, verdict = self.predict(item, self.vector(item), memory)
             fields = self.classified_fields(item, prediction, verdict)
         except Exception as error:
             log.exception("classifying item %s failed", item.id)

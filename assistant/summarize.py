@@ -16,6 +16,7 @@ import threading
 from collections.abc import Callable
 from typing import Any
 
+from assistant.fields import sentences
 from assistant.types import ItemKind
 from assistant.types import Summary
 from models.base import Generator
@@ -75,14 +76,6 @@ def build_messages(title: str, text: str, *, kind: ItemKind, language: str) -> l
         label = "Email" if kind == ItemKind.MAIL else "Document"
         user = f"{label} title: {title}\n<<<\n{body}\n>>>\nExtract the facts as JSON."
     return [{"role": "system", "content": SYSTEM[lang]}, {"role": "user", "content": user}]
-
-
-_SENTENCE = re.compile(r"[^.!?。！？\n]+[.!?。！？]?")
-
-
-def sentences(text: str) -> list[str]:
-    """Split text into sentences (English and Chinese punctuation)."""
-    return [s.strip() for s in _SENTENCE.findall(text) if len(s.strip()) > 1]
 
 
 def extractive_summary(title: str, text: str, *, reason: str = "") -> Summary:
