@@ -145,14 +145,11 @@ class Learner:
         item = self._store.item(item_id)
         text = f"{item.title}\n{item.text}"
         filter_ = self._sift.junk
-        previous = self._store._one(  # noqa: SLF001 - one column, kept with the item
-            "SELECT user_junk FROM items WHERE id = ?", [item_id]
-        )
-        was = previous["user_junk"] if previous else None
+        was = self._store.user_junk(item_id)
         with self._store.atomic():
-            if was is not None and bool(was) != junk:
-                filter_.learn(text, junk=bool(was), headers=item.metadata, unlearn=True)
-            if was is None or bool(was) != junk:
+            if was is not None and was != junk:
+                filter_.learn(text, junk=was, headers=item.metadata, unlearn=True)
+            if was != junk:
                 filter_.learn(text, junk=junk, headers=item.metadata)
             self._store.update_item(item_id, user_junk=int(junk), labelled_at=now())
             self._store.add_feedback(

@@ -262,6 +262,12 @@ class Store:
         with self.atomic() as db:
             db["items"].update(item_id, fields)
 
+    def user_junk(self, item_id: int) -> bool | None:
+        """The user's own junk verdict for an item (``Item.is_junk`` merges in the model's)."""
+        row = self._one("SELECT user_junk FROM items WHERE id = ?", [item_id])
+        value = row["user_junk"] if row else None
+        return None if value is None else bool(value)
+
     def item(self, item_id: int) -> Item:
         row = self._one("SELECT * FROM items WHERE id = ?", [item_id])
         if row is None:
