@@ -183,20 +183,26 @@ class Store:
         with self._lock:
             return self.db.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
 
-    def _rows(self, sql: str, params: Sequence[Any] = ()) -> list[dict[str, Any]]:
+    def query(self, sql: str, params: Sequence[Any] = ()) -> list[dict[str, Any]]:
+        """Rows of a read query as dicts, under the store's lock.
+
+        For the store's companion modules (one per table family); the rest of
+        the app calls typed methods, never SQL.
+        """
         with self._lock:
             cursor = self.db.execute(sql, list(params))
             names = [d[0] for d in cursor.description]
             return [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
 
-    def _one(self, sql: str, params: Sequence[Any] = ()) -> dict[str, Any] | None:
-        rows = self._rows(sql, params)
+    def query_one(self, sql: str, params: Sequence[Any] = ()) -> dict[str, Any] | None:
+        """The first row of :meth:`query`, or ``None``."""
+        rows = self.query(sql, params)
         return rows[0] if rows else None
 
     # -- meta ------------------------------------------------------------
 
     def get_meta(self, key: str, default: str | None = None) -> str | None:
-        row = self._one("SELECT value FROM meta WHERE key = ?", [key])
+        row = self.query_one("SELECT value FROM meta WHERE key = ?", [key])
         return row["value"] if row else default
 
     def set_meta(self, key: str, value: str) -> None:
@@ -207,7 +213,7 @@ class Store:
 
     def add_source(self, kind: str, path: str) -> int:
         with self.atomic() as db:
-            existing = self._one("SELECT id FROM sources WHERE path = ?", [path])
+            existing = self.query_one("SELECT id FROM sources WHERE path = ?", [path])
             if existing:
                 return int(existing["id"])
             table = db["sources"]
@@ -215,11 +221,11 @@ class Store:
             return int(table.last_pk)  # type: ignore[union-attr, arg-type]
 
     def sources(self) -> list[dict[str, Any]]:
-        return self._rows("SELECT id, kind, path, added_at, paused, state FROM sources ORDER BY id")
+        return self.query("SELECT id, kind, path, added_at, paused, state FROM sources ORDER BY id")
 
     def remove_source(self, source_id: int) -> None:
         with self.atomic() as db:
-            if not self._one("SELECT id FROM sources WHERE id = ?", [source_id]):
+            if not self.query_one("SELECT id FROM sources WHERE id = ?", [source_id]):
                 raise NotFoundError(f"no source {source_id}")
             db.execute("UPDATE items SET source_id = NULL WHERE source_id = ?", [source_id])
             db.execute("DELETE FROM sources WHERE id = ?", [source_id])
@@ -228,7 +234,7 @@ class Store:
 
     def find_item(self, *, source_key: str, content_hash: str) -> int | None:
         """An existing item with this key or (for exact duplicates) this content."""
-        row = self._one(
+        row = self.query_one(
             "SELECT id FROM items WHERE source_key = ? OR (content_hash = ? AND content_hash != '')"
             " ORDER BY id LIMIT 1",
             [source_key, content_hash],
@@ -264,12 +270,12 @@ class Store:
 
     def user_junk(self, item_id: int) -> bool | None:
         """The user's own junk verdict for an item (``Item.is_junk`` merges in the model's)."""
-        row = self._one("SELECT user_junk FROM items WHERE id = ?", [item_id])
+        row = self.query_one("SELECT user_junk FROM items WHERE id = ?", [item_id])
         value = row["user_junk"] if row else None
         return None if value is None else bool(value)
 
     def item(self, item_id: int) -> Item:
-        row = self._one("SELECT * FROM items WHERE id = ?", [item_id])
+        row = self.query_one("SELECT * FROM items WHERE id = ?", [item_id])
         if row is None:
             raise NotFoundError(f"no item {item_id}")
         return _item(row)
@@ -287,7 +293,7 @@ class Store:
         if limit is not None:
             sql += " LIMIT ?"
             params.append(limit)
-        return [_item(row) for row in self._rows(sql, params)]
+        return [_item(row) for row in self.query(sql, params)]
 
     def search(self, query: str, *, limit: int = 100) -> list[Item]:
         """Items matching a full-text query, best match first.
@@ -299,7 +305,7 @@ class Store:
         if not words:
             return []
         match = " ".join(f'"{w}"' for w in words)
-        rows = self._rows(
+        rows = self.query(
             "SELECT items.* FROM items JOIN items_fts ON items_fts.rowid = items.id"
             " WHERE items_fts MATCH ? ORDER BY items_fts.rank LIMIT ?",
             [match, limit],
@@ -309,7 +315,7 @@ class Store:
     def file_items_under(self, root: str) -> list[tuple[int, str]]:
         """``(id, path)`` of live items read from files below a folder (or that file)."""
         prefix = root.rstrip("/") + "/"
-        rows = self._rows(
+        rows = self.query(
             "SELECT id, source_path FROM items WHERE state != 'gone'"
             " AND source_path NOT LIKE '%#%'"
             " AND (source_path = ? OR substr(source_path, 1, ?) = ?)",
@@ -329,19 +335,19 @@ class Store:
 
     def thread_items(self, thread_key: str) -> list[Item]:
         """Every item of one conversation, oldest first."""
-        rows = self._rows(
+        rows = self.query(
             "SELECT * FROM items WHERE thread_key = ? ORDER BY item_date, id", [thread_key]
         )
         return [_item(row) for row in rows]
 
     def children(self, parent_id: int) -> list[Item]:
         """Items read from one mail's attachments."""
-        rows = self._rows("SELECT * FROM items WHERE parent_id = ? ORDER BY id", [parent_id])
+        rows = self.query("SELECT * FROM items WHERE parent_id = ? ORDER BY id", [parent_id])
         return [_item(row) for row in rows]
 
     def simhash_candidates(self, bands: Sequence[int], kind: str) -> list[tuple[int, list[int]]]:
         """Items of one kind sharing at least one SimHash band, with their four bands."""
-        rows = self._rows(
+        rows = self.query(
             "SELECT id, simhash0, simhash1, simhash2, simhash3 FROM items WHERE kind = ? AND ("
             "simhash0 = ? OR simhash1 = ? OR simhash2 = ? OR simhash3 = ?) ORDER BY id LIMIT 50",
             [kind, *bands],
@@ -353,14 +359,14 @@ class Store:
         ]
 
     def item_count(self) -> int:
-        row = self._one("SELECT count(*) AS n FROM items")
+        row = self.query_one("SELECT count(*) AS n FROM items")
         return int(row["n"]) if row else 0
 
     def item_ids_by_keys(self, keys: Sequence[str]) -> list[int]:
         if not keys:
             return []
         marks = ",".join("?" * len(keys))
-        rows = self._rows(f"SELECT id FROM items WHERE source_key IN ({marks})", list(keys))
+        rows = self.query(f"SELECT id FROM items WHERE source_key IN ({marks})", list(keys))
         return [int(r["id"]) for r in rows]
 
     def set_embedding(self, item_id: int, vector: np.ndarray, model_version: str) -> None:
@@ -376,7 +382,7 @@ class Store:
             )
 
     def embedding(self, item_id: int, model_version: str) -> np.ndarray | None:
-        row = self._one(
+        row = self.query_one(
             "SELECT vector FROM embeddings WHERE item_id = ? AND model_version = ?",
             [item_id, model_version],
         )
@@ -384,7 +390,7 @@ class Store:
 
     def labelled_embeddings(self, model_version: str) -> list[tuple[int, str, np.ndarray, str]]:
         """``(item_id, category, vector, title)`` for every item the user labelled."""
-        rows = self._rows(
+        rows = self.query(
             "SELECT i.id, i.user_category AS label, i.title, e.vector, i.labelled_at"
             " FROM items i JOIN embeddings e ON e.item_id = i.id"
             " WHERE i.user_category IS NOT NULL AND e.model_version = ?"
@@ -400,7 +406,7 @@ class Store:
 
     def pending_jobs(self, stage: str, limit: int = 64) -> list[int]:
         """Item ids waiting at ``stage`` (``classify`` or ``summarize``), oldest first."""
-        rows = self._rows(
+        rows = self.query(
             "SELECT item_id FROM jobs WHERE stage = ? ORDER BY id LIMIT ?", [stage, limit]
         )
         return [int(r["item_id"]) for r in rows]
@@ -413,7 +419,7 @@ class Store:
             db.execute("UPDATE jobs SET stage = ? WHERE item_id = ?", [stage, item_id])
 
     def job_count(self) -> int:
-        row = self._one("SELECT count(*) AS n FROM jobs")
+        row = self.query_one("SELECT count(*) AS n FROM jobs")
         return int(row["n"]) if row else 0
 
     def finish_job(self, item_id: int, **fields: Any) -> None:
@@ -435,7 +441,7 @@ class Store:
     def bump_attempts(self, item_id: int) -> int:
         with self.atomic() as db:
             db.execute("UPDATE jobs SET attempts = attempts + 1 WHERE item_id = ?", [item_id])
-        row = self._one("SELECT attempts FROM jobs WHERE item_id = ?", [item_id])
+        row = self.query_one("SELECT attempts FROM jobs WHERE item_id = ?", [item_id])
         return int(row["attempts"]) if row else 0
 
     # -- suggestions -----------------------------------------------------
@@ -449,7 +455,7 @@ class Store:
             )
             decided = {
                 r["kind"]
-                for r in self._rows("SELECT kind FROM suggestions WHERE item_id = ?", [item_id])
+                for r in self.query("SELECT kind FROM suggestions WHERE item_id = ?", [item_id])
             }
             stamp = now()
             fresh = [
@@ -472,11 +478,11 @@ class Store:
             clauses.append("state = ?")
             params.append(str(state))
         where = f" WHERE {' AND '.join(clauses)}" if clauses else ""
-        rows = self._rows(f"SELECT * FROM suggestions{where} ORDER BY item_id DESC, id", params)
+        rows = self.query(f"SELECT * FROM suggestions{where} ORDER BY item_id DESC, id", params)
         return [_suggestion(r) for r in rows]
 
     def suggestion(self, suggestion_id: int) -> Suggestion:
-        row = self._one("SELECT * FROM suggestions WHERE id = ?", [suggestion_id])
+        row = self.query_one("SELECT * FROM suggestions WHERE id = ?", [suggestion_id])
         if row is None:
             raise NotFoundError(f"no suggestion {suggestion_id}")
         return _suggestion(row)
@@ -514,35 +520,38 @@ class Store:
 
     def feedback(self, item_id: int | None = None) -> list[Feedback]:
         if item_id is None:
-            rows = self._rows("SELECT * FROM feedback ORDER BY id")
+            rows = self.query("SELECT * FROM feedback ORDER BY id")
         else:
-            rows = self._rows("SELECT * FROM feedback WHERE item_id = ? ORDER BY id", [item_id])
+            rows = self.query("SELECT * FROM feedback WHERE item_id = ? ORDER BY id", [item_id])
         return [_feedback(r) for r in rows]
 
     def label_count(self) -> int:
         """How many category labels the user has given."""
-        row = self._one("SELECT count(*) AS n FROM feedback WHERE verdict = 'label'")
+        row = self.query_one("SELECT count(*) AS n FROM feedback WHERE verdict = 'label'")
         return int(row["n"]) if row else 0
 
     # -- categories ------------------------------------------------------
 
     def categories(self, kind: ItemKind | None = None) -> list[Category]:
         if kind is None:
-            rows = self._rows("SELECT * FROM categories ORDER BY kind, position, name")
+            rows = self.query("SELECT * FROM categories ORDER BY kind, position, name")
         else:
-            rows = self._rows(
+            rows = self.query(
                 "SELECT * FROM categories WHERE kind = ? ORDER BY position, name", [str(kind)]
             )
         return [Category(r["name"], r["description"] or "", ItemKind(r["kind"])) for r in rows]
 
     def upsert_category(self, category: Category) -> None:
         with self.atomic() as db:
-            existing = self._one("SELECT position FROM categories WHERE name = ?", [category.name])
+            existing = self.query_one(
+                "SELECT position FROM categories WHERE name = ?", [category.name]
+            )
             position = (
                 existing["position"]
                 if existing
                 else int(
-                    (self._one("SELECT max(position) AS p FROM categories") or {}).get("p") or 0
+                    (self.query_one("SELECT max(position) AS p FROM categories") or {}).get("p")
+                    or 0
                 )
                 + 1
             )
@@ -558,9 +567,9 @@ class Store:
 
     def rename_category(self, old: str, new: str) -> None:
         with self.atomic() as db:
-            if not self._one("SELECT name FROM categories WHERE name = ?", [old]):
+            if not self.query_one("SELECT name FROM categories WHERE name = ?", [old]):
                 raise NotFoundError(f"no category {old!r}")
-            if self._one("SELECT name FROM categories WHERE name = ?", [new]):
+            if self.query_one("SELECT name FROM categories WHERE name = ?", [new]):
                 raise UserError(f"category {new!r} exists already")
             db.execute("UPDATE categories SET name = ? WHERE name = ?", [new, old])
             db.execute("UPDATE items SET user_category = ? WHERE user_category = ?", [new, old])
@@ -580,7 +589,7 @@ class Store:
         for start in range(0, len(unique), 500):
             chunk = unique[start : start + 500]
             marks = ",".join("?" * len(chunk))
-            for row in self._rows(
+            for row in self.query(
                 f"SELECT token, junk, ham FROM junk_tokens WHERE token IN ({marks})", chunk
             ):
                 out[row["token"]] = (int(row["junk"]), int(row["ham"]))
@@ -622,15 +631,15 @@ class Store:
             )
 
     def active_model(self, task: str) -> dict[str, Any] | None:
-        return self._one(
+        return self.query_one(
             "SELECT * FROM model_versions WHERE task = ? AND active = 1 ORDER BY id DESC LIMIT 1",
             [task],
         )
 
     def model_versions(self, task: str | None = None) -> list[dict[str, Any]]:
         if task is None:
-            return self._rows("SELECT * FROM model_versions ORDER BY id")
-        return self._rows("SELECT * FROM model_versions WHERE task = ? ORDER BY id", [task])
+            return self.query("SELECT * FROM model_versions ORDER BY id")
+        return self.query("SELECT * FROM model_versions WHERE task = ? ORDER BY id", [task])
 
     # -- stats -------------------------------------------------------------
 
@@ -638,7 +647,7 @@ class Store:
         """Numbers for ``sift stats``."""
 
         def scalar(sql: str, params: Sequence[Any] = ()) -> int:
-            row = self._one(sql, params)
+            row = self.query_one(sql, params)
             return int(next(iter(row.values())) or 0) if row else 0
 
         return {
@@ -659,7 +668,7 @@ class Store:
             "sources": scalar("SELECT count(*) FROM sources"),
             "by_category": {
                 r["category"]: int(r["n"])
-                for r in self._rows(
+                for r in self.query(
                     "SELECT coalesce(user_category, category, 'unsure') AS category,"
                     " count(*) AS n FROM items WHERE state = 'ready'"
                     " GROUP BY 1 ORDER BY 2 DESC"
