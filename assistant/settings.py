@@ -37,6 +37,7 @@ class Settings:
         stability_seconds: a watched file must be unchanged this long before it is read.
         train_min_feedback: new labels after which the category head is retrained.
         promote_tolerance: a candidate may be this much less accurate and still be promoted.
+        trash_days: days a file stays in Sift's trash before ``purge_trash`` removes it.
     """
 
     generator: str = "qwen2.5-0.5b"
@@ -52,6 +53,7 @@ class Settings:
     stability_seconds: float = 1.0
     train_min_feedback: int = 25
     promote_tolerance: float = 0.02
+    trash_days: int = 30
     extra: dict[str, Any] = field(default_factory=dict)
 
     def replace(self, **changes: Any) -> Settings:
