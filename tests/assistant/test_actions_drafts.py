@@ -112,34 +112,65 @@ def test_chinese_mail_gets_a_chinese_draft(fake_sift: Sift, tmp_path: Path) -> N
     assert "中文" in prompt[0]["content"]
 
 
-class EnglishOnly:
-    """A model that answers in English whatever it is asked."""
+class Scripted:
+    """A model that answers every prompt with one fixed reply."""
 
-    info = ModelInfo(name="en", version="en@1", path="", backend="fake")
+    info = ModelInfo(name="scripted", version="scripted@1", path="", backend="fake")
     context_length = 2048
+
+    def __init__(self, reply: str) -> None:
+        self.reply = reply
 
     def count_tokens(self, text: str) -> int:
         return len(text.split())
 
     def generate(self, messages: Sequence[dict[str, str]], **_: Any) -> Generation:
-        text = json.dumps({"reply": "Thanks, I will attend the meeting."})
-        return Generation(text, 1, 1, 0.0, cancelled=False)
+        del messages
+        return Generation(json.dumps({"reply": self.reply}), 1, 1, 0.0, cancelled=False)
 
     def close(self) -> None:
         return None
 
 
-def test_wrong_language_or_no_model_falls_back_to_a_template(
-    fake_sift: Sift, tmp_path: Path
-) -> None:
+def test_unusable_model_replies_fall_back_to_a_template(fake_sift: Sift, tmp_path: Path) -> None:
+    """Wrong language, a refusal, a copy of the mail, or no model: the template, said so."""
     item_id = ingest(
         fake_sift, tmp_path, "会议", ZH_QUESTION, sender="王伟 <wang@example.cn>", message_id="z@x"
     )
     item = fake_sift.item(item_id)
-    text, by = write_reply(EnglishOnly(), item)
-    assert by.startswith("template") and in_language(text, "zh") and "王伟" in text
+    for reply in ("Thanks, I will attend the meeting.", ZH_QUESTION):
+        text, by = write_reply(Scripted(reply), item)
+        assert by.startswith("template") and in_language(text, "zh") and "王伟" in text
     text, by = write_reply(None, item)
     assert by == "template (no language model)" and "会议" in text
+    english = fake_sift.item(ingest(fake_sift, tmp_path, "Budget", QUESTION, message_id="e@x"))
+    _, by = write_reply(Scripted("I'm sorry, but I can't assist with that request."), english)
+    assert by == "template (model gave no usable reply)"
+
+
+def test_model_reply_is_used_with_the_greeting_to_the_sender(
+    fake_sift: Sift, tmp_path: Path
+) -> None:
+    """GIVEN a model that greets the reader by mistake THEN the draft greets the sender."""
+    item = fake_sift.item(ingest(fake_sift, tmp_path, "Budget", QUESTION, message_id="g@x"))
+    reply = "Hi Alex, thanks for asking. I will send the revised budget on Thursday. [Your Name]"
+    text, by = write_reply(Scripted(reply), item)
+    assert by == "scripted@1"
+    assert (
+        text == "Hi Dana, thanks for asking. I will send the revised budget on Thursday. Alex Chen"
+    )
+    zh = fake_sift.item(
+        ingest(
+            fake_sift,
+            tmp_path,
+            "会议",
+            ZH_QUESTION,
+            sender="王伟 <wang@example.cn>",
+            to="李娜 <li@x.cn>",
+        )
+    )
+    text, by = write_reply(Scripted("李娜您好，收到，我会准时参加周一的会议。"), zh)
+    assert by == "scripted@1" and text == "王伟您好，收到，我会准时参加周一的会议。"
 
 
 def test_unsubscribe_mailto_becomes_a_draft_and_https_is_never_fetched(
