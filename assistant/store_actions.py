@@ -10,7 +10,10 @@ suggestion's verdict and the log entry in one transaction).
 from __future__ import annotations
 
 import json
+from dataclasses import dataclass
 from typing import Any
+
+import numpy as np
 
 from assistant.errors import NotFoundError
 from assistant.store import Store
@@ -22,6 +25,17 @@ from assistant.types import Reminder
 from assistant.types import SuggestionKind
 from assistant.types import SuggestionState
 from assistant.types import TrashEntry
+
+
+@dataclass(frozen=True, slots=True)
+class Filed:
+    """An item the user filed, where it went, and what it looks like."""
+
+    item_id: int
+    folder: str
+    kind: str
+    category: str | None
+    vector: np.ndarray | None
 
 
 def _action(row: dict[str, Any]) -> ActionRecord:
@@ -108,17 +122,23 @@ class ActionStore:
                 {"undone_at": now(), "detail": json.dumps(detail, ensure_ascii=False)},
             )
 
-    def filed(self) -> list[tuple[int, str]]:
-        """``(item_id, folder)`` of every file-into action still in force, oldest first."""
+    def filed(self, model_version: str) -> list[Filed]:
+        """Every file-into still in force, oldest first, with the item's embedding (if any)."""
         rows = self._store.query(
-            "SELECT item_id, detail FROM actions WHERE kind = ? AND undone_at IS NULL ORDER BY id",
-            [str(SuggestionKind.FILE_INTO)],
+            "SELECT a.item_id, a.detail, i.kind, coalesce(i.user_category, i.category) AS category,"
+            " e.vector FROM actions a JOIN items i ON i.id = a.item_id"
+            " LEFT JOIN embeddings e ON e.item_id = a.item_id AND e.model_version = ?"
+            " WHERE a.kind = ? AND a.undone_at IS NULL ORDER BY a.id",
+            [model_version, str(SuggestionKind.FILE_INTO)],
         )
         out = []
         for row in rows:
             folder = json.loads(row["detail"] or "{}").get("folder")
             if folder:
-                out.append((int(row["item_id"]), str(folder)))
+                vector = None if row["vector"] is None else np.frombuffer(row["vector"], np.float32)
+                out.append(
+                    Filed(int(row["item_id"]), str(folder), row["kind"], row["category"], vector)
+                )
         return out
 
     # -- suggestions an action touches -----------------------------------------

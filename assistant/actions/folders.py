@@ -37,9 +37,27 @@ def choose_folder(store: Store, item: Item, version: str) -> tuple[str, str] | N
         item: the item to file.
         version: the embedder version whose vectors to compare.
     """
-    filed = [(i, f) for i, f in ActionStore(store).filed() if i != item.id]
+    filed = [f for f in ActionStore(store).filed(version) if f.item_id != item.id]
     if not filed:
         return None
+    vector = store.embedding(item.id, version)
+    near = [f for f in filed if f.vector is not None and f.kind == item.kind]
+    if vector is not None and near:
+        matrix = np.stack([f.vector for f in near if f.vector is not None])
+        norms = np.linalg.norm(matrix, axis=1) * float(np.linalg.norm(vector))
+        similarity = (matrix @ vector) / np.where(norms == 0, 1.0, norms)
+        best = int(np.argmax(similarity))
+        if similarity[best] >= NEAREST_MIN_SIMILARITY:
+            return near[best].folder, f"a similar item went there ({similarity[best]:.0%} alike)"
+    if item.category:
+        votes = Counter(
+            f.folder for f in filed if f.category == item.category and f.kind == item.kind
+        )
+        if votes:
+            folder, count = votes.most_common(1)[0]
+            if count >= MAJORITY_MIN and count * 2 > sum(votes.values()):
+                return folder, f"{count} {item.category} items went there"
+    return None
     vector = store.embedding(item.id, version)
     if vector is not None:
         best, best_folder = -1.0, ""

@@ -197,3 +197,25 @@ def test_file_into_folder_is_learned_from_the_users_choice(fake_sift: Sift, tmp_
     assert choose_folder(fake_sift.store, second, "fake-embedder@1") is not None
     fake_sift.undo()
     assert choose_folder(fake_sift.store, second, "fake-embedder@1") is None
+
+
+def test_same_category_majority_decides_when_no_neighbour_is_close(
+    fake_sift: Sift, tmp_path: Path
+) -> None:
+    folder = tmp_path / "docs"
+    folder.mkdir()
+    texts = [
+        "Electricity supplier statement for October, meter 4471.",
+        "Plumbing repair work order, kitchen sink, two hours labour.",
+        "Annual membership renewal of the rowing club, thank you.",
+    ]
+    for number, text in enumerate(texts):
+        (folder / f"{number}.txt").write_text(text)
+    items = fake_sift.ingest([folder], summarize=False)
+    for item in items:
+        fake_sift.label(item.id, "invoice")
+    for item in items[:2]:
+        offered = offer(fake_sift, item.id, SuggestionKind.FILE_INTO, {"folder": "Documents"})
+        fake_sift.accept(offered, edited_text="Bills")
+    chosen = choose_folder(fake_sift.store, fake_sift.item(items[2].id), "fake-embedder@1")
+    assert chosen == ("Bills", "2 invoice items went there")
