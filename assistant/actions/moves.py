@@ -28,6 +28,7 @@ from typing import Any
 from assistant.actions.base import Context
 from assistant.actions.base import Done
 from assistant.actions.base import Request
+from assistant.actions.base import free_path
 from assistant.actions.base import move_back
 from assistant.actions.base import move_file
 from assistant.actions.base import sanitize_name
@@ -91,14 +92,19 @@ def destination(context: Context, item: Item, folder: str) -> tuple[str, Path | 
 
 
 def _set_place(context: Context, item: Item, *, path: str, filed_in: str | None) -> None:
+    """Record where an item is now; its attachment items (``<path>#<name>``) follow it."""
     metadata = dict(item.metadata)
     if filed_in is None:
         metadata.pop(FILED_IN, None)
     else:
         metadata[FILED_IN] = filed_in
-    context.store.update_item(
-        item.id, source_path=path, metadata=json.dumps(metadata, ensure_ascii=False)
-    )
+    store = context.store
+    store.update_item(item.id, source_path=path, metadata=json.dumps(metadata, ensure_ascii=False))
+    if path != item.source_path:
+        old = item.source_path
+        for child in store.children(item.id):
+            if child.source_path.startswith(f"{old}#"):
+                store.update_item(child.id, source_path=path + child.source_path[len(old) :])
 
 
 def file_item(context: Context, item: Item, folder: str) -> dict[str, Any]:
@@ -118,13 +124,22 @@ def file_item(context: Context, item: Item, folder: str) -> dict[str, Any]:
     if mode == "maildir":
         for sub in ("cur", "new", "tmp"):  # a Maildir++ folder needs all three
             (target.parent.parent / sub).mkdir(parents=True, exist_ok=True)
-    # Database first, the move last: if the move fails the transaction rolls back.
-    _set_place(context, item, path=str(target), filed_in=folder)
-    moved = move_file(Path(item.source_path), target)
-    if moved != target:
-        context.store.update_item(item.id, source_path=str(moved))
-    detail["to"] = str(moved)
+    detail["to"] = str(_move(context, item, target, filed_in=folder))
     return detail
+
+
+def _move(context: Context, item: Item, target: Path, *, filed_in: str | None) -> Path:
+    """Move the item's file to ``target`` (or a free name beside it) and record its new place.
+
+    The database is written first and the file moved last: if the move fails,
+    the caller's transaction rolls the record back.
+    """
+    target = free_path(target)
+    _set_place(context, item, path=str(target), filed_in=filed_in)
+    moved = move_file(Path(item.source_path), target)
+    if moved != target:  # someone took the free name meanwhile
+        _set_place(context, context.store.item(item.id), path=str(moved), filed_in=filed_in)
+    return moved
 
 
 def unfile_item(context: Context, record: ActionRecord) -> str:
@@ -207,11 +222,7 @@ class Rename:
             "to": str(old),
             "filed_in_before": item.metadata.get(FILED_IN),
         }
-        target = old.with_name(name)
-        context.store.update_item(item.id, source_path=str(target))
-        moved = move_file(old, target)
-        if moved != target:
-            context.store.update_item(item.id, source_path=str(moved))
+        moved = _move(context, item, old.with_name(name), filed_in=item.metadata.get(FILED_IN))
         detail["to"] = str(moved)
         if item.title == old.name:  # the title was just the file name
             context.store.update_item(item.id, title=moved.name)

@@ -219,3 +219,31 @@ def test_same_category_majority_decides_when_no_neighbour_is_close(
         fake_sift.accept(offered, edited_text="Bills")
     chosen = choose_folder(fake_sift.store, fake_sift.item(items[2].id), "fake-embedder@1")
     assert chosen == ("Bills", "2 invoice items went there")
+
+
+def test_attachment_items_follow_their_mail(fake_sift: Sift, tmp_path: Path) -> None:
+    from email.message import EmailMessage
+
+    message = EmailMessage()
+    message["From"] = "Dana Lee <dana@example.com>"
+    message["To"] = "alex@example.com"
+    message["Subject"] = "Minutes"
+    message["Message-ID"] = "<att@x>"
+    message.set_content("Minutes attached.")
+    message.add_attachment(
+        b"Minutes of the board meeting. Decisions: ship it.",
+        maintype="text",
+        subtype="plain",
+        filename="minutes.txt",
+    )
+    folder = tmp_path / "mail"
+    folder.mkdir()
+    eml = folder / "minutes.eml"
+    eml.write_bytes(bytes(message))
+    mail = next(i for i in fake_sift.ingest([eml], summarize=False) if i.parent_id is None)
+    [child] = fake_sift.attachments(mail.id)
+    record = fake_sift.accept_action(offer(fake_sift, mail.id, SuggestionKind.ARCHIVE))
+    moved = folder / "Archive" / "minutes.eml"
+    assert fake_sift.item(child.id).source_path == f"{moved}#minutes.txt"
+    fake_sift.undo(record.id)
+    assert fake_sift.item(child.id).source_path == f"{eml}#minutes.txt"
