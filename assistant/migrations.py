@@ -162,3 +162,23 @@ def m004_full_text_search(db: Database) -> None:
 def m005_fields(db: Database) -> None:
     """Deterministically extracted fields (dates, amounts, people, requests), as JSON."""
     db["items"].add_column("fields", str)  # type: ignore[union-attr]
+
+
+@MIGRATIONS()
+def m007_signals(db: Database) -> None:
+    """Implicit signals (opened, dwell, draft used...) apart from verdicts; read marks."""
+    db["signals"].create(
+        {
+            "id": int,
+            "item_id": int,
+            "kind": str,
+            "value": float,
+            "model_version": str,  # the item's category model when the signal came
+            "created_at": str,
+        },
+        pk="id",
+        foreign_keys=[("item_id", "items", "id")],
+    )
+    db["signals"].create_index(["item_id"])
+    db["signals"].create_index(["created_at"])
+    db["items"].add_column("read_at", str)  # type: ignore[union-attr]
