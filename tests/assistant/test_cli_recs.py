@@ -74,7 +74,7 @@ def test_metrics_alerts_and_digest(
     capsys: pytest.CaptureFixture[str], home: Path, tmp_path: Path
 ) -> None:
     suggestions = run(capsys, home, "suggestions")
-    run(capsys, home, "accept", str(suggestions[0]["id"]))
+    run(capsys, home, "accept", str(suggestions[-1]["id"]))  # not the hiking mail's
     metrics = run(capsys, home, "metrics", "--bucket", "week")
     assert metrics["bucket"] == "week" and metrics["acceptance"]["counts"] == [1]
     table = run(capsys, home, "metrics", as_json=False)
