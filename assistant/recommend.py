@@ -7,8 +7,8 @@ tables (a few hundred rows; milliseconds):
 * ``category``: how much more often than usual the user engaged with items of
   the item's category (smoothed rate minus the overall rate);
 * ``sender``: the same for the sender's address;
-* ``content``: cosine similarity of the item's embedding to the centroid of
-  engaged items minus that to the centroid of passed-over ones;
+* ``content``: how often the user engaged with the item's 10 nearest
+  labelled items by embedding (smoothed, relative to the overall rate);
 * ``priority``: the triage priority (``Item.priority``, used as is);
 * ``recency``: ``exp(-age / 7 days)``, the age measured from the newest item.
 
@@ -56,6 +56,8 @@ DWELL_BOUNCE = 3.0
 RECENCY_DAYS = 7.0
 POOL = 2000  # newest live unread items considered
 REASON_MIN = 0.2  # a feature's contribution (log-odds) worth naming
+NEIGHBOURS = 10  # labelled items that vote on an item's content affinity
+MAX_NEIGHBOURS = 5000  # the most recent labelled items are the voters
 
 ENGAGING = frozenset(
     {
@@ -124,41 +126,47 @@ class Affinity:
         return (engaged + SMOOTHING * self.base) / (shown + SMOOTHING) - self.base
 
 
-class Centroids:
-    """Sums of the engaged and passed-over items' unit vectors, and a background.
+class Neighbours:
+    """How often the user engaged with an item's nearest labelled items (by embedding).
 
-    Before anything was passed over, the mean of the candidate pool stands in
-    for the passed-over centroid: embeddings of unrelated texts are far from
-    orthogonal (e5 puts them near 0.7-0.8 cosine), so similarity to the
-    engaged centroid alone would lift every item alike.
+    A vote of the ``NEIGHBOURS`` most similar labelled items, smoothed toward
+    the overall rate and taken relative to it. Nearest neighbours rather than
+    one "interest centroid": a user's interests are several topics, and the
+    centroid of two topics is near neither.
     """
 
-    def __init__(
-        self, vectors: dict[int, np.ndarray], labels: dict[int, int], background: np.ndarray
-    ) -> None:
-        dim = background.shape[0]
-        self.sums = [np.zeros(dim, dtype=np.float64), np.zeros(dim, dtype=np.float64)]
-        self.counts = [0, 0]
-        self.background = background
-        for item_id, vector in vectors.items():
-            if item_id in labels:
-                self.sums[labels[item_id]] += vector
-                self.counts[labels[item_id]] += 1
+    def __init__(self, vectors: dict[int, np.ndarray], labels: dict[int, int], base: float) -> None:
+        self.ids = sorted((i for i in labels if i in vectors), reverse=True)[:MAX_NEIGHBOURS]
+        self.row = {item_id: k for k, item_id in enumerate(self.ids)}
+        self.matrix = (
+            np.stack([vectors[i] for i in self.ids]).astype(np.float32) if self.ids else None
+        )
+        self.y = np.array([labels[i] for i in self.ids], dtype=np.float64)
+        self.base = base
 
-    def value(self, vector: np.ndarray | None, *, leave_out: int | None = None) -> float:
-        """``cos(v, engaged centroid) - cos(v, passed-over centroid)`` (0 when unknown)."""
-        if vector is None or self.background.shape[0] != vector.shape[0]:
-            return 0.0
-        cosines = []
-        for label in (1, 0):
-            total, count = self.sums[label], self.counts[label]
-            if leave_out == label:
-                total, count = total - vector, count - 1
-            if count <= 0:
-                total = self.background
-            norm = float(np.linalg.norm(total))
-            cosines.append(float(vector @ total) / norm if norm > 0 else 0.0)
-        return cosines[0] - cosines[1]
+    def values(
+        self, ids: Sequence[int], vectors: dict[int, np.ndarray], *, leave_out: bool
+    ) -> np.ndarray:
+        """Each id's vote (0 without a vector); ``leave_out``: no item votes for itself."""
+        out = np.zeros(len(ids))
+        have = [k for k, item_id in enumerate(ids) if item_id in vectors]
+        if self.matrix is None or not have:
+            return out
+        k_eff = min(NEIGHBOURS, len(self.ids) - int(leave_out))
+        if k_eff <= 0:
+            return out
+        for start in range(0, len(have), 512):  # bounded memory for big pools
+            chunk = have[start : start + 512]
+            sims = np.stack([vectors[ids[k]] for k in chunk]).astype(np.float32) @ self.matrix.T
+            if leave_out:
+                for r, k in enumerate(chunk):
+                    if ids[k] in self.row:
+                        sims[r, self.row[ids[k]]] = -np.inf
+            top = np.argpartition(-sims, k_eff - 1, axis=1)[:, :k_eff]
+            engaged = self.y[top].sum(axis=1)
+            smoothed = (engaged + SMOOTHING * self.base) / (k_eff + SMOOTHING)
+            out[chunk] = smoothed - self.base
+        return out
 
 
 def _when(text: str) -> datetime | None:
@@ -215,9 +223,7 @@ class Ranker:
         self.pool = signals.candidates(limit=POOL)
         self._vectors: dict[int, np.ndarray] = {}
         self._load_vectors([*self._labelled, *(i.id for i in self.pool)])
-        known = list(self._vectors.values())
-        background = np.mean(known, axis=0) if known else np.zeros(0)
-        self.centroids = Centroids(self._vectors, self.labels, background)
+        self.neighbours = Neighbours(self._vectors, self.labels, base)
         newest = _when(signals.newest_date() or "")
         self.now = newest or datetime.now(UTC)
         self.weights, self.bias = PRIOR_WEIGHTS.copy(), PRIOR_BIAS
@@ -225,7 +231,7 @@ class Ranker:
         ids = list(self._labelled)
         y = np.array([self.labels[i] for i in ids], dtype=np.float64)
         if len(ids) >= MIN_EXAMPLES and 0 < y.sum() < len(y):
-            x = np.stack([self.features(self._labelled[i], leave_out=True) for i in ids])
+            x = self.features([self._labelled[i] for i in ids], leave_out=True)
             self.weights, self.bias = fit_logistic(x, y)
             self.fitted_on = len(ids)
 
@@ -237,27 +243,31 @@ class Ranker:
         if found:
             self._vectors.update(zip(found, _unit(matrix.astype(np.float64)), strict=True))
 
-    def features(self, item: LeanItem, *, leave_out: bool = False) -> np.ndarray:
-        """The feature vector of one item (``leave_out``: minus its own label)."""
-        own = self.labels.get(item.id) if leave_out else None
-        moment = _when(item.date)
-        age_days = max(0.0, (self.now - moment).total_seconds() / 86400) if moment else 365.0
-        return np.array(
-            [
-                self.categories.value(item.category or "", leave_out=own),
-                self.senders.value(item.sender, leave_out=own),
-                self.centroids.value(self._vectors.get(item.id), leave_out=own),
-                item.priority - 0.4,
-                math.exp(-age_days / RECENCY_DAYS),
-            ]
-        )
+    def features(self, items: Sequence[LeanItem], *, leave_out: bool = False) -> np.ndarray:
+        """The feature matrix of some items (``leave_out``: each minus its own label)."""
+        content = self.neighbours.values([i.id for i in items], self._vectors, leave_out=leave_out)
+        rows = []
+        for item, vote in zip(items, content, strict=True):
+            own = self.labels.get(item.id) if leave_out else None
+            moment = _when(item.date)
+            age_days = max(0.0, (self.now - moment).total_seconds() / 86400) if moment else 365.0
+            rows.append(
+                [
+                    self.categories.value(item.category or "", leave_out=own),
+                    self.senders.value(item.sender, leave_out=own),
+                    vote,
+                    item.priority - 0.4,
+                    math.exp(-age_days / RECENCY_DAYS),
+                ]
+            )
+        return np.array(rows, dtype=np.float64).reshape(len(items), len(FEATURES))
 
     def rank(self, items: Sequence[LeanItem], limit: int) -> list[Ranked]:
         """The ``limit`` best of ``items``, best first, each with its reason."""
         if not items:
             return []
         self._load_vectors(i.id for i in items)
-        x = np.stack([self.features(item) for item in items])
+        x = self.features(items)
         logits = x @ self.weights + self.bias
         scores = 1.0 / (1.0 + np.exp(-logits))
         # Ties (no evidence yet) fall back to recency: items come newest first.

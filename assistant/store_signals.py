@@ -162,9 +162,16 @@ class SignalStore:
             out += [_lean(r) for r in self._store.query(f"{_LEAN} WHERE i.id IN ({marks})", chunk)]
         return out
 
-    def candidates(self, *, limit: int, unread: bool = True) -> list[LeanItem]:
-        """Live items (not junk, gone, archived, moved, duplicates or attachments), newest first."""
-        where = _LIVE + (" AND i.read_at IS NULL" if unread else "")
+    def candidates(self, *, limit: int) -> list[LeanItem]:
+        """Unseen live items, newest first.
+
+        Unseen: neither read nor passed over (``SKIPPED``); live: not junk,
+        gone, archived, moved, a near duplicate or an attachment.
+        """
+        where = (
+            f"{_LIVE} AND i.read_at IS NULL AND NOT EXISTS"
+            " (SELECT 1 FROM signals g WHERE g.item_id = i.id AND g.kind = 'skipped')"
+        )
         rows = self._store.query(
             f"{_LEAN} WHERE {where} ORDER BY date DESC, i.id DESC LIMIT ?", [limit]
         )

@@ -273,7 +273,7 @@ class SignalKind(enum.StrEnum):
     DRAFT_USED = "draft_used"  # a reply draft was sent as written
     DRAFT_EDITED = "draft_edited"  # a reply draft was edited before use
     MOVED = "moved"  # the user moved or filed the item themselves
-    SKIPPED = "skipped"  # shown in a list (read next, digest) and passed over
+    SKIPPED = "skipped"  # shown in a list and passed over: it leaves read next
 
 
 @dataclass(frozen=True, slots=True)
