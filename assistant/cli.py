@@ -368,6 +368,7 @@ def cmd_metrics(args: argparse.Namespace) -> int:
         for title, group in (
             ("acceptance by action kind", metrics.acceptance_by_kind),
             ("acceptance by category", metrics.acceptance_by_category),
+            ("accuracy by action kind", metrics.accuracy_by_kind),
             ("accuracy by category", metrics.accuracy_by_category),
         ):
             print(f"{title}:")

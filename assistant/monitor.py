@@ -75,8 +75,8 @@ class Metrics:
             series has one value per bucket.
         acceptance: all suggestions.
         accuracy: all category confirmations and corrections.
-        acceptance_by_kind / acceptance_by_category / accuracy_by_category:
-            one series per action kind or category, by name.
+        acceptance_by_kind / acceptance_by_category / accuracy_by_kind /
+        accuracy_by_category: one series per action kind or category, by name.
     """
 
     bucket: str
@@ -85,6 +85,7 @@ class Metrics:
     accuracy: Series
     acceptance_by_kind: tuple[Series, ...]
     acceptance_by_category: tuple[Series, ...]
+    accuracy_by_kind: tuple[Series, ...]
     accuracy_by_category: tuple[Series, ...]
 
 
@@ -175,6 +176,7 @@ def metrics(items: list[Decision], *, bucket: str = "day") -> Metrics:
         accuracy=_series("all", [(k, bool(d.confirmed)) for k, d in confirm], buckets),
         acceptance_by_kind=grouped(accept, "action", "accepted"),
         acceptance_by_category=grouped(accept, "category", "accepted"),
+        accuracy_by_kind=grouped([(k, d) for k, d in confirm if d.action], "action", "confirmed"),
         accuracy_by_category=grouped(confirm, "category", "confirmed"),
     )
 

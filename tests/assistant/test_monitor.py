@@ -45,6 +45,10 @@ def test_metrics_series_per_bucket_kind_and_category() -> None:
     by_kind = {s.name: s for s in metrics.acceptance_by_kind}
     assert by_kind["archive"].rates == (1.0, 0.0)
     assert by_kind["reply_draft"].rates == (0.5, None)
+    assert {s.name: s.rates for s in metrics.accuracy_by_kind} == {
+        "archive": (1.0, None),
+        "reply_draft": (0.5, None),
+    }
     accuracy = {s.name: s for s in metrics.accuracy_by_category}
     assert accuracy["personal"].rates == (0.5, None) and accuracy["personal"].total == 2
     weekly = monitor.metrics(items, bucket="week")
