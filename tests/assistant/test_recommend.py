@@ -230,3 +230,44 @@ def test_related_needs_an_embedding(fake_sift: Sift, tmp_path: Path) -> None:
         fake_sift.related(item.id)
     with pytest.raises(NotFoundError):
         fake_sift.related(4242)
+
+
+def test_ranking_learns_content_from_embeddings(fake_sift: Sift, tmp_path: Path) -> None:
+    """Topic A read, topic B passed over: unseen A mail ranks above B (one sender, category)."""
+    rng = random.Random(5)
+    topics = {
+        "a": "budget forecast revenue invoice quarter spreadsheet margin audit",
+        "b": "hiking trail mountain tent boots camping river picnic",
+    }
+    mails = [
+        (f"note {topic}{n}", " ".join(rng.sample(words.split(), 5)) + " " + noise(rng), "s@x", 10)
+        for n in range(10)
+        for topic, words in topics.items()
+    ]
+    items = ingest(fake_sift, tmp_path / "m", mails)
+    for item in items:
+        fake_sift.label(item.id, "alpha")
+    by_topic = {t: [i for i in items if i.title.startswith(f"note {t}")] for t in topics}
+    for item in by_topic["a"][:6]:
+        open_and_read(fake_sift, item.id)
+    for item in by_topic["b"][:6]:
+        fake_sift.record_signal(item.id, SignalKind.SKIPPED)
+    ranked = fake_sift.read_next(limit=8)
+    assert [r.item.title[5] for r in ranked] == ["a"] * 4 + ["b"] * 4
+    assert ranked[0].reason.startswith("like “note a")
+
+
+def test_probe_features_for_fitting_are_out_of_fold() -> None:
+    """Random labels on random vectors: in-sample fits them, out-of-fold cannot."""
+    from assistant.recommend import Probe
+
+    rng = np.random.default_rng(0)
+    vectors = {i: v / np.linalg.norm(v) for i, v in enumerate(rng.normal(size=(200, 64)))}
+    labels = {i: int(rng.random() < 0.5) for i in vectors}
+    probe = Probe(vectors, labels, base=0.5)
+    ids = list(vectors)
+    y = np.array([labels[i] for i in ids])
+    in_sample = probe.values(ids, vectors, leave_out=False)
+    held_out = probe.values(ids, vectors, leave_out=True)
+    assert np.corrcoef(in_sample, y)[0, 1] > 0.5
+    assert abs(np.corrcoef(held_out, y)[0, 1]) < 0.2
