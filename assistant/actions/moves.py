@@ -102,6 +102,10 @@ def _set_place(context: Context, item: Item, *, path: str, filed_in: str | None)
     store.update_item(item.id, source_path=path, metadata=json.dumps(metadata, ensure_ascii=False))
     if path != item.source_path:
         old = item.source_path
+        # A file keyed by its path is re-keyed, so an edit at the new place updates this
+        # item instead of creating a second one (see Intake.store_extracted).
+        if context.actions.source_key(item.id) == f"file:{old}":
+            store.update_item(item.id, source_key=f"file:{path}")
         for child in store.children(item.id):
             if child.source_path.startswith(f"{old}#"):
                 store.update_item(child.id, source_path=path + child.source_path[len(old) :])

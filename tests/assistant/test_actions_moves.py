@@ -247,3 +247,20 @@ def test_attachment_items_follow_their_mail(fake_sift: Sift, tmp_path: Path) -> 
     assert fake_sift.item(child.id).source_path == f"{moved}#minutes.txt"
     fake_sift.undo(record.id)
     assert fake_sift.item(child.id).source_path == f"{eml}#minutes.txt"
+
+
+def test_a_moved_document_edited_later_stays_one_item(fake_sift: Sift, tmp_path: Path) -> None:
+    """GIVEN a filed document WHEN the user edits it at its new place THEN the same item updates."""
+    folder = tmp_path / "docs"
+    folder.mkdir()
+    paper = folder / "paper.txt"
+    paper.write_text(NOTE)
+    [item] = fake_sift.ingest([folder], summarize=False)
+    record = fake_sift.accept_action(
+        offer(fake_sift, item.id, SuggestionKind.FILE_INTO, {"folder": "Reports"})
+    )
+    moved = Path(str(record.detail["to"]))
+    moved.write_text(NOTE + " Costs fell two percent.")
+    fake_sift.ingest([folder], summarize=False)
+    assert [i.id for i in fake_sift.items()] == [item.id]
+    assert "Costs fell" in fake_sift.item(item.id).text
