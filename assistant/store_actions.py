@@ -276,6 +276,11 @@ class ActionStore:
             },
         )
 
+    def set_trash_path(self, entry_id: int, trash_path: str) -> None:
+        """Where a trashed file really went (a free name taken meanwhile)."""
+        with self._store.atomic() as db:
+            db["trash"].update(entry_id, {"trash_path": trash_path})
+
     def trash(self) -> list[TrashEntry]:
         rows = self._store.query("SELECT * FROM trash ORDER BY id")
         return [

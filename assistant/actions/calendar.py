@@ -156,6 +156,7 @@ class CalendarEvent:
                 handle.write(data)
         except OSError as error:
             raise UserError(f"cannot write the event: {error.strerror or error}") from error
+        context.on_failure(lambda: path.unlink(missing_ok=True))  # a file Sift just wrote
         at = f"{start:%Y-%m-%d}" if end is None else f"{start:%Y-%m-%d %H:%M}-{end:%H:%M}"
         where = f" at {place}" if place else ""
         return Done(

@@ -31,6 +31,7 @@ from assistant.actions.base import Context
 from assistant.actions.base import Done
 from assistant.actions.base import Request
 from assistant.actions.base import free_path
+from assistant.actions.base import move_back
 from assistant.actions.base import sanitize_name
 from assistant.actions.trash import Trash
 from assistant.errors import UserError
@@ -258,6 +259,8 @@ def trash_written(context: Context, path_text: object, *, what: str) -> str:
         return f"the {what} {path.name} was already gone"
     trash = Trash(context.paths, context.actions, days=context.sift.settings.trash_days)
     entry = trash.put(path, reason=f"undo: {what}")
+    # Should the undo's transaction fail, the row rolls back and the file comes back out.
+    context.on_failure(lambda: move_back(Path(entry.trash_path), path))
     return f"moved the {what} to Sift's trash ({entry.trash_path})"
 
 
@@ -312,6 +315,7 @@ class ReplyDraft:
             else "",
             references=item.metadata.get("references", ""),
         )
+        context.on_failure(lambda: path.unlink(missing_ok=True))  # a file Sift just wrote
         return Done(
             f"reply draft saved as {path}",
             {
@@ -364,6 +368,7 @@ class Unsubscribe:
                 subject=params.get("subject", "unsubscribe"),
                 body=params.get("body", "unsubscribe"),
             )
+            context.on_failure(lambda: path.unlink(missing_ok=True))  # a file Sift just wrote
             detail["path"] = str(path)
             parts.append(f"unsubscribe draft to {address} saved as {path}")
         if link:

@@ -129,12 +129,10 @@ def file_item(context: Context, item: Item, folder: str) -> dict[str, Any]:
         created = make_folders(target.parent.parent, ("cur", "new", "tmp"), item=item)
     else:
         created = make_folders(target.parent, (), item=item)
-    try:
-        detail["to"] = str(_move(context, item, target, filed_in=folder))
-    except BaseException:
-        remove_empty(created)
-        raise
+    # An empty .Archive/{cur,new,tmp} left behind shows as a folder in mail programs.
+    context.on_failure(lambda: remove_empty(created))
     detail["created_dirs"] = created
+    detail["to"] = str(_move(context, item, target, filed_in=folder))
     return detail
 
 
@@ -170,11 +168,14 @@ def _move(context: Context, item: Item, target: Path, *, filed_in: str | None) -
     """Move the item's file to ``target`` (or a free name beside it) and record its new place.
 
     The database is written first and the file moved last: if the move fails,
-    the caller's transaction rolls the record back.
+    the caller's transaction rolls the record back; if anything fails after
+    it, the move is put back (``Context.on_failure``).
     """
     target = free_path(target)
     _set_place(context, item, path=str(target), filed_in=filed_in)
-    moved = move_file(Path(item.source_path), target)
+    source = Path(item.source_path)
+    moved = move_file(source, target)
+    context.on_failure(lambda: move_back(moved, source))
     if moved != target:  # someone took the free name meanwhile
         _set_place(context, context.store.item(item.id), path=str(moved), filed_in=filed_in)
     return moved
@@ -184,17 +185,28 @@ def unfile_item(context: Context, record: ActionRecord) -> str:
     """Undo ``file_item`` / a rename: move the file back and restore the item's place."""
     detail = record.detail
     item = context.store.item(record.item_id)
-    if detail["mode"] != "inside":
-        if item.source_path != detail["to"]:
-            raise UserError(
-                f"cannot undo: item {item.id} is at {item.source_path} now, not {detail['to']}"
-            )
-        move_back(Path(str(detail["to"])), Path(str(detail["from"])))
-        remove_empty([str(f) for f in detail.get("created_dirs", [])])  # type: ignore[union-attr]
+    moved = detail["mode"] != "inside"
+    if moved and item.source_path != detail["to"]:
+        raise UserError(
+            f"cannot undo: item {item.id} is at {item.source_path} now, not {detail['to']}"
+        )
     before = detail.get("filed_in_before")
     restored = None if before is None else str(before)
-    _set_place(context, item, path=str(detail["from"]), filed_in=restored)
-    return f"moved back to {detail['from']}" if detail["mode"] != "inside" else "unfiled"
+    _set_place(context, item, path=str(detail["from"]), filed_in=restored)  # database first
+    if moved:
+        current, original = Path(str(detail["to"])), Path(str(detail["from"]))
+        created = [str(f) for f in detail.get("created_dirs", [])]  # type: ignore[union-attr]
+        move_back(current, original)
+        context.on_failure(lambda: _refile(current, original, created))
+        remove_empty(created)
+    return f"moved back to {detail['from']}" if moved else "unfiled"
+
+
+def _refile(current: Path, original: Path, created: list[str]) -> None:
+    """Put a file moved back by a failed undo where the action had filed it."""
+    for folder in created:
+        Path(folder).mkdir(parents=True, exist_ok=True)
+    move_back(original, current)
 
 
 class FileInto:
@@ -261,15 +273,18 @@ class Rename:
             "to": str(old),
             "filed_in_before": item.metadata.get(FILED_IN),
         }
-        moved = _move(context, item, old.with_name(name), filed_in=item.metadata.get(FILED_IN))
-        detail["to"] = str(moved)
-        if item.title == old.name:  # the title was just the file name
-            context.store.update_item(item.id, title=moved.name)
+        target = free_path(old.with_name(name))
+        retitle = item.title == old.name  # the title was just the file name
+        if retitle:  # the database first: the move is the last step
+            context.store.update_item(item.id, title=target.name)
             detail["title_before"] = item.title
+        moved = _move(context, item, target, filed_in=item.metadata.get(FILED_IN))
+        detail["to"] = str(moved)
+        if retitle and moved != target:  # someone took the free name meanwhile
+            context.store.update_item(item.id, title=moved.name)
         return Done(f"renamed {old.name} to {moved.name}", detail)
 
     def undo(self, context: Context, record: ActionRecord) -> str:
-        message = unfile_item(context, record)
-        if "title_before" in record.detail:
+        if "title_before" in record.detail:  # the database first: unfile_item moves last
             context.store.update_item(record.item_id, title=str(record.detail["title_before"]))
-        return message
+        return unfile_item(context, record)

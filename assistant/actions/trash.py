@@ -37,13 +37,24 @@ class Trash:
         self._days = days
 
     def put(self, path: Path, *, reason: str) -> TrashEntry:
-        """Move ``path`` into the trash (under a free name) and record it."""
+        """Move ``path`` into the trash (under a free name) and record it.
+
+        The row is written first and the file moved last, so a failed move
+        leaves no row; a caller's transaction that fails later must take the
+        file back out (``actions.drafts.trash_written`` registers that).
+        """
         stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%S")
         target = free_path(self._folder / f"{stamp} {path.name}")
-        moved = move_file(path, target)
         entry_id = self._actions.add_trash(
-            original_path=str(path), trash_path=str(moved), reason=reason
+            original_path=str(path), trash_path=str(target), reason=reason
         )
+        try:
+            moved = move_file(path, target)
+        except BaseException:
+            self._actions.delete_trash(entry_id)
+            raise
+        if moved != target:  # someone took the free name meanwhile
+            self._actions.set_trash_path(entry_id, str(moved))
         return self._actions.trash_entry(entry_id)
 
     def entries(self) -> list[TrashEntry]:
