@@ -28,6 +28,7 @@ from typing import Any
 from assistant.actions.base import Context
 from assistant.actions.base import Done
 from assistant.actions.base import Request
+from assistant.actions.base import Simple
 from assistant.actions.base import free_path
 from assistant.actions.base import move_back
 from assistant.actions.base import move_file
@@ -209,14 +210,10 @@ def _refile(current: Path, original: Path, created: list[str]) -> None:
     move_back(original, current)
 
 
-class FileInto:
+class FileInto(Simple):
     """Archive and file into a folder (learned per user from where similar items went)."""
 
     kinds = (SuggestionKind.ARCHIVE, SuggestionKind.FILE_INTO)
-
-    def prepare(self, context: Context, request: Request) -> dict[str, Any]:
-        del context, request
-        return {}
 
     def perform(self, context: Context, request: Request) -> Done:
         item, suggestion = request.item, request.suggestion
@@ -247,14 +244,10 @@ class FileInto:
         return unfile_item(context, record)
 
 
-class Rename:
+class Rename(Simple):
     """Rename a document from its content (``2026-03-14 Invoice ACME.pdf``)."""
 
     kinds = (SuggestionKind.RENAME,)
-
-    def prepare(self, context: Context, request: Request) -> dict[str, Any]:
-        del context, request
-        return {}
 
     def perform(self, context: Context, request: Request) -> Done:
         item = request.item

@@ -19,6 +19,7 @@ from typing import Any
 from assistant.actions.base import Context
 from assistant.actions.base import Done
 from assistant.actions.base import Request
+from assistant.actions.base import Simple
 from assistant.actions.trash import Trash
 from assistant.errors import UserError
 from assistant.learning import Learner
@@ -44,14 +45,10 @@ def parse_when(text: str) -> datetime:
         raise UserError(f"not a date: {text!r} (use YYYY-MM-DD or YYYY-MM-DDTHH:MM)") from error
 
 
-class FollowUp:
+class FollowUp(Simple):
     """A follow-up reminder at a date."""
 
     kinds = (SuggestionKind.FOLLOW_UP,)
-
-    def prepare(self, context: Context, request: Request) -> dict[str, Any]:
-        del context, request
-        return {}
 
     def perform(self, context: Context, request: Request) -> Done:
         item, payload = request.item, request.suggestion.payload
@@ -88,14 +85,10 @@ def payee_of(item: Item) -> str:
     return item.title
 
 
-class RecordBill:
+class RecordBill(Simple):
     """Record a bill: amount, currency, due date and payee into the bills list."""
 
     kinds = (SuggestionKind.RECORD_BILL,)
-
-    def prepare(self, context: Context, request: Request) -> dict[str, Any]:
-        del context, request
-        return {}
 
     def perform(self, context: Context, request: Request) -> Done:
         item, payload = request.item, request.suggestion.payload
@@ -127,14 +120,10 @@ class RecordBill:
         return "the bill was already removed" if gone else "bill removed from the list"
 
 
-class ReadLater:
+class ReadLater(Simple):
     """Put an item on the read-later list."""
 
     kinds = (SuggestionKind.READ_LATER,)
-
-    def prepare(self, context: Context, request: Request) -> dict[str, Any]:
-        del context, request
-        return {}
 
     def perform(self, context: Context, request: Request) -> Done:
         entry_id = context.actions.add_read_later(item_id=request.item.id)
