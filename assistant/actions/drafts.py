@@ -30,6 +30,7 @@ from urllib.parse import urlsplit
 from assistant.actions.base import Context
 from assistant.actions.base import Done
 from assistant.actions.base import Request
+from assistant.actions.base import Simple
 from assistant.actions.base import free_path
 from assistant.actions.base import move_back
 from assistant.actions.base import sanitize_name
@@ -105,6 +106,7 @@ TEMPLATE = {
 _CJK = re.compile(r"[\u4e00-\u9fff]")
 _LETTER = re.compile(r"[A-Za-z\u4e00-\u9fff]")
 _ANGLED = re.compile(r"<([^>]+)>")
+_ADDRESS = re.compile(r"[^@\s<>,;\"]+@[^@\s<>,;\"]+")
 
 
 def reply_language(item: Item) -> str:
@@ -225,19 +227,36 @@ def write_eml(
     in_reply_to: str = "",
     references: str = "",
 ) -> Path:
-    """Write a draft message (never over another file); returns its path."""
+    """Write a draft message (never over another file); returns its path.
+
+    Every header value comes from mail (untrusted): line breaks are taken out
+    of each (a header injection such as ``subject=hi%0D%0ABcc:x`` in a
+    List-Unsubscribe link stays one line), and ``to`` must be exactly one
+    valid address.
+
+    Raises:
+        UserError: ``to`` is not exactly one address, or a value cannot be a header.
+    """
+    to, sender, subject = one_line(to), one_line(sender), one_line(subject)
+    pairs = getaddresses([to])
+    if len(pairs) != 1 or not _ADDRESS.fullmatch(pairs[0][1]):
+        raise UserError(f"not one valid address to write to: {to!r}")
     message = EmailMessage()
-    if sender:
-        message["From"] = sender
-    message["To"] = to
-    message["Subject"] = subject
-    message["Date"] = format_datetime(datetime.now(UTC))
-    message["Message-ID"] = make_msgid(domain="sift.invalid")
-    if in_reply_to:
-        message["In-Reply-To"] = f"<{in_reply_to}>"
-        ids = [*references.split(), in_reply_to] if references else [in_reply_to]
-        message["References"] = " ".join(f"<{i}>" for i in dict.fromkeys(ids))
-    message["X-Unsent"] = "1"  # mail programs open it as a draft to edit and send
+    try:
+        if sender:
+            message["From"] = sender
+        message["To"] = to
+        message["Subject"] = subject
+        message["Date"] = format_datetime(datetime.now(UTC))
+        message["Message-ID"] = make_msgid(domain="sift.invalid")
+        in_reply_to = one_line(in_reply_to).strip("<>")
+        if in_reply_to:
+            message["In-Reply-To"] = f"<{in_reply_to}>"
+            ids = [*one_line(references).split(), in_reply_to] if references else [in_reply_to]
+            message["References"] = " ".join(f"<{i.strip('<>')}>" for i in dict.fromkeys(ids))
+        message["X-Unsent"] = "1"  # mail programs open it as a draft to edit and send
+    except ValueError as error:
+        raise UserError(f"cannot write a draft with these headers: {error}") from error
     message.set_content(body)
     stamp = datetime.now(UTC).strftime("%Y%m%d-%H%M%S")
     folder.mkdir(parents=True, exist_ok=True)
@@ -248,6 +267,11 @@ def write_eml(
     except OSError as error:
         raise UserError(f"cannot write the draft {path}: {error.strerror or error}") from error
     return path
+
+
+def one_line(value: str) -> str:
+    """A header value without line breaks (CR, LF and the other line separators)."""
+    return " ".join(value.splitlines()).strip()
 
 
 def trash_written(context: Context, path_text: object, *, what: str) -> str:
@@ -338,14 +362,10 @@ def unsubscribe_targets(header: str) -> tuple[str, str]:
     return mailto, link
 
 
-class Unsubscribe:
+class Unsubscribe(Simple):
     """Unsubscribe: a mailto becomes a draft; an https link is shown, never fetched."""
 
     kinds = (SuggestionKind.UNSUBSCRIBE,)
-
-    def prepare(self, context: Context, request: Request) -> dict[str, Any]:
-        del context, request
-        return {}
 
     def perform(self, context: Context, request: Request) -> Done:
         item = request.item

@@ -286,3 +286,38 @@ def test_calendar_event_without_a_date_fails_cleanly(fake_sift: Sift, tmp_path: 
 )
 def test_place_is_taken_only_where_the_text_states_it(text: str, place: str) -> None:
     assert find_place(text) == place
+
+
+def test_crafted_unsubscribe_header_cannot_inject_headers(fake_sift: Sift, tmp_path: Path) -> None:
+    """GIVEN a mailto whose subject holds CR LF WHEN accepted THEN one Subject line, no Bcc."""
+    header = "<mailto:leave@list.example?subject=hi%0D%0ABcc:x@evil.example&body=a%0D%0Ab>"
+    item_id = ingest(
+        fake_sift, tmp_path, "News", "Gardening.", headers={"List-Unsubscribe": header}
+    )
+    offered = offer(fake_sift, item_id, SuggestionKind.UNSUBSCRIBE, {"list_unsubscribe": header})
+    record = fake_sift.accept_action(offered)
+    message = parse_eml(Path(str(record.detail["path"])))
+    assert message["Subject"] == "hi Bcc:x@evil.example"
+    assert message["Bcc"] is None and message["To"] == "leave@list.example"
+
+
+@pytest.mark.parametrize(
+    "mailto",
+    [
+        "mailto:a@list.example,b@list.example",
+        "mailto:not-an-address",
+        "mailto:a@list.example%0D%0ABcc:x@evil.example",
+    ],
+)
+def test_unsubscribe_needs_exactly_one_valid_address(
+    fake_sift: Sift, tmp_path: Path, mailto: str
+) -> None:
+    header = f"<{mailto}>"
+    item_id = ingest(
+        fake_sift, tmp_path, "News", "Gardening.", headers={"List-Unsubscribe": header}
+    )
+    offered = offer(fake_sift, item_id, SuggestionKind.UNSUBSCRIBE, {"list_unsubscribe": header})
+    with pytest.raises(UserError, match="address"):
+        fake_sift.accept_action(offered)
+    assert fake_sift.store.suggestion(offered).state == SuggestionState.OPEN
+    assert not fake_sift.paths.drafts.exists() or list(fake_sift.paths.drafts.iterdir()) == []
