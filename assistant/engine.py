@@ -566,5 +566,5 @@ class Sift:
         return digest_module.Digest(when, entries)
 
     def export_digest(self, path: Path | str, day: str | date | None = None) -> Path:
-        """Write the digest as a self-contained HTML page with ``sift://accept/ID`` links."""
-        return digest_module.write_html(self.digest(day), Path(path))
+        """Write the digest as an HTML page (an existing file goes to Sift's trash first)."""
+        return digest_module.write_html(self.digest(day), Path(path), self._trash())

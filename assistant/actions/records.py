@@ -10,6 +10,7 @@ their undo restores the verdict the user had given before (or none).
 from __future__ import annotations
 
 import csv
+import io
 from datetime import datetime
 from datetime import timedelta
 from email.utils import getaddresses
@@ -21,6 +22,7 @@ from assistant.actions.base import Done
 from assistant.actions.base import Request
 from assistant.actions.base import Simple
 from assistant.actions.trash import Trash
+from assistant.actions.trash import write_replacing
 from assistant.errors import UserError
 from assistant.learning import Learner
 from assistant.store import now
@@ -180,20 +182,12 @@ def write_bills_csv(bills: list[Bill], path: Path, trash: Trash) -> Path:
 
     An existing file at ``path`` is moved to Sift's trash first, never overwritten.
     """
-    target = path.expanduser().absolute()
-    if target.exists():
-        if not target.is_file():
-            raise UserError(f"{target} is a folder, not a file")
-        trash.put(target, reason="replaced by a bills export")
-    try:
-        target.parent.mkdir(parents=True, exist_ok=True)
-        with target.open("x", encoding="utf-8-sig", newline="") as handle:
-            writer = csv.writer(handle)
-            writer.writerow(BILL_COLUMNS)
-            for bill in bills:
-                amount = "" if bill.amount is None else f"{bill.amount:.2f}"
-                row = (bill.id, bill.item_id, bill.payee, amount, bill.currency, bill.due)
-                writer.writerow((*row, bill.note, bill.created_at))
-    except OSError as error:
-        raise UserError(f"cannot write {target}: {error.strerror or error}") from error
-    return target
+    out = io.StringIO(newline="")
+    writer = csv.writer(out)
+    writer.writerow(BILL_COLUMNS)
+    for bill in bills:
+        amount = "" if bill.amount is None else f"{bill.amount:.2f}"
+        row = (bill.id, bill.item_id, bill.payee, amount, bill.currency, bill.due)
+        writer.writerow((*row, bill.note, bill.created_at))
+    data = out.getvalue().encode("utf-8-sig")
+    return write_replacing(path, data, trash, reason="replaced by a bills export")

@@ -9,6 +9,7 @@ an entry back where it came from (never over another file).
 
 from __future__ import annotations
 
+import os
 from datetime import UTC
 from datetime import datetime
 from datetime import timedelta
@@ -91,3 +92,40 @@ class Trash:
             self._actions.delete_trash(entry.id)
             removed.append(entry)
         return removed
+
+
+def write_replacing(path: Path, data: bytes, trash: Trash, *, reason: str) -> Path:
+    """Write ``data`` at ``path``; a file already there goes to Sift's trash, never overwritten.
+
+    The data is written to a hidden temporary file beside ``path`` first (so a
+    failed write neither trashes the old file nor leaves half a new one) and
+    linked into place, which fails rather than replace a file that appeared
+    meanwhile; the temporary file is removed in every case.
+
+    Returns:
+        The absolute path written.
+
+    Raises:
+        UserError: ``path`` is a folder, or the file cannot be written.
+    """
+    target = path.expanduser().absolute()
+    if target.exists() and not target.is_file():
+        raise UserError(f"{target} is a folder, not a file")
+    tmp = target.with_name(f".{target.name}.{os.getpid()}.part")
+    try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        tmp.write_bytes(data)
+        if target.exists():
+            trash.put(target, reason=reason)
+        try:
+            os.link(tmp, target)
+        except FileExistsError:
+            raise
+        except OSError:  # no hard links here (some file systems): a checked write instead
+            with target.open("xb") as handle:
+                handle.write(data)
+    except OSError as error:
+        raise UserError(f"cannot write {target}: {error.strerror or error}") from error
+    finally:
+        tmp.unlink(missing_ok=True)
+    return target
