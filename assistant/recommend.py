@@ -45,6 +45,7 @@ import numpy as np
 from assistant.errors import UserError
 from assistant.store_signals import LeanItem
 from assistant.store_signals import SignalStore
+from assistant.store_signals import without_undone
 from assistant.types import Item
 from assistant.types import SignalKind
 from assistant.types import SuggestionKind
@@ -98,7 +99,7 @@ def engagement(
             evidence[item_id] += 1.0 if top >= DWELL_ENGAGED else -1.0 if top < DWELL_BOUNCE else 0
         else:
             evidence[item_id] += _SIGNAL_WEIGHT.get(kind, 0.0)
-    for row in verdicts:
+    for row in without_undone(verdicts):  # an undone accept is no evidence either way
         item_id, verdict = int(row["item_id"]), Verdict(str(row["verdict"]))  # type: ignore[call-overload]
         action = SuggestionKind(str(row["action"])) if row.get("action") else None
         if verdict == Verdict.JUNK or (verdict == Verdict.ACCEPT and action in DISMISSIVE):

@@ -10,6 +10,7 @@ rather than loading whole items (their text) for every candidate.
 from __future__ import annotations
 
 import json
+from collections.abc import Iterable
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -21,6 +22,7 @@ from assistant.store import Store
 from assistant.store import now
 from assistant.types import ImplicitSignal
 from assistant.types import SignalKind
+from assistant.types import Verdict
 
 # Items that left the inbox one way or another never come back in read next.
 _LIVE = (
@@ -87,6 +89,27 @@ def _signal(row: dict[str, Any]) -> ImplicitSignal:
     )
 
 
+def without_undone(rows: Iterable[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Verdict rows (oldest first) less each ``undone`` row and the accept it voids.
+
+    An undo voids the latest accept of the same suggestion before it; an
+    accepted, undone and accepted again suggestion keeps its second accept.
+    """
+    kept: list[dict[str, Any] | None] = []
+    open_accepts: dict[object, list[int]] = {}
+    for row in rows:
+        verdict, suggestion_id = row.get("verdict"), row.get("suggestion_id")
+        if verdict == Verdict.UNDONE:
+            accepts = open_accepts.get(suggestion_id)
+            if suggestion_id is not None and accepts:
+                kept[accepts.pop()] = None
+            continue
+        if verdict == Verdict.ACCEPT and suggestion_id is not None:
+            open_accepts.setdefault(suggestion_id, []).append(len(kept))
+        kept.append(row)
+    return [row for row in kept if row is not None]
+
+
 class SignalStore:
     """Signal and read-mark queries over one ``Store``."""
 
@@ -146,7 +169,8 @@ class SignalStore:
     def verdicts(self) -> list[dict[str, Any]]:
         """Every explicit verdict with the kind of the suggestion it decided (if any)."""
         return self._store.query(
-            "SELECT f.item_id, f.verdict, f.correction, f.created_at, s.kind AS action,"
+            "SELECT f.item_id, f.suggestion_id, f.verdict, f.correction, f.created_at,"
+            " s.kind AS action,"
             " coalesce(i.user_category, i.category) AS category"
             " FROM feedback f JOIN items i ON i.id = f.item_id"
             " LEFT JOIN suggestions s ON s.id = f.suggestion_id ORDER BY f.id"

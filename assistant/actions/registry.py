@@ -41,6 +41,7 @@ from assistant.learning import Learner
 from assistant.types import ActionRecord
 from assistant.types import SuggestionKind
 from assistant.types import SuggestionState
+from assistant.types import Verdict
 
 if TYPE_CHECKING:
     from assistant.engine import Sift
@@ -72,6 +73,22 @@ def _compensate(context: Context) -> None:
             inverse()
         except Exception:
             log.exception("could not put back a disk step of a failed action")
+
+
+def _void_accept(context: Context, record: ActionRecord) -> None:
+    """Record that the accept behind an undone action no longer stands (see ``Verdict.UNDONE``).
+
+    Monitoring and read next pair it with that accept and count neither.
+    """
+    suggestion = context.store.suggestion(int(str(record.suggestion_id)))
+    item = context.store.item(record.item_id)
+    context.store.add_feedback(
+        item_id=record.item_id,
+        suggestion_id=suggestion.id,
+        verdict=Verdict.UNDONE,
+        model_version=suggestion.model_version,
+        input_hash=item.content_hash,
+    )
 
 
 class Actions:
@@ -137,6 +154,7 @@ class Actions:
                 actions.mark_undone(record.id, note=note)
                 if record.suggestion_id is not None:
                     actions.reopen_suggestion(record.suggestion_id)
+                    _void_accept(self._context, record)
         except BaseException as error:
             # The rows roll back; the file goes forward again (or out of the trash).
             _compensate(self._context)
