@@ -139,6 +139,11 @@ class SignalStore:
                 )
             return int(cursor.lastrowid or 0)
 
+    def forget(self, signal_id: int) -> None:
+        """Remove one signal (an action that recorded it was undone)."""
+        with self._store.atomic() as db:
+            db.conn.execute("DELETE FROM signals WHERE id = ?", [signal_id])
+
     def signals(self, item_id: int) -> list[ImplicitSignal]:
         """An item's signals, oldest first."""
         rows = self._store.query("SELECT * FROM signals WHERE item_id = ? ORDER BY id", [item_id])

@@ -36,6 +36,7 @@ from typing import Protocol
 
 from assistant.errors import UserError
 from assistant.store_actions import ActionStore
+from assistant.store_signals import SignalStore
 from assistant.types import ActionRecord
 from assistant.types import Item
 from assistant.types import Suggestion
@@ -118,6 +119,13 @@ class Simple:
         """Nothing to prepare."""
         del context, request
         return {}
+
+
+def forget_signal(context: Context, record: ActionRecord) -> None:
+    """Undo the implicit signal an action recorded (``detail["signal_id"]``), if any."""
+    signal_id = record.detail.get("signal_id")
+    if signal_id is not None:
+        SignalStore(context.store).forget(int(str(signal_id)))
 
 
 def sanitize_name(name: str, *, fallback: str = "item") -> str:

@@ -31,13 +31,16 @@ from assistant.actions.base import Context
 from assistant.actions.base import Done
 from assistant.actions.base import Request
 from assistant.actions.base import Simple
+from assistant.actions.base import forget_signal
 from assistant.actions.base import free_path
 from assistant.actions.base import move_back
 from assistant.actions.base import sanitize_name
 from assistant.actions.trash import Trash
 from assistant.errors import UserError
+from assistant.store_signals import SignalStore
 from assistant.types import ActionRecord
 from assistant.types import Item
+from assistant.types import SignalKind
 from assistant.types import SuggestionKind
 from assistant.types import Verdict
 from models.base import Generator
@@ -328,6 +331,9 @@ class ReplyDraft:
         to = item.metadata.get("from", "")
         if not to:
             raise UserError(f"item {item.id} has no sender to reply to")
+        # The implicit signal read next learns from (the verdict above is for the draft writer).
+        used = SignalKind.DRAFT_USED if as_is else SignalKind.DRAFT_EDITED
+        signal_id = SignalStore(context.store).record(item.id, used)
         path = write_eml(
             context.paths.drafts,
             to=to,
@@ -343,6 +349,7 @@ class ReplyDraft:
         return Done(
             f"reply draft saved as {path}",
             {
+                "signal_id": signal_id,
                 "path": str(path),
                 "text": body,
                 "edited": not as_is,
@@ -351,6 +358,7 @@ class ReplyDraft:
         )
 
     def undo(self, context: Context, record: ActionRecord) -> str:
+        forget_signal(context, record)
         return trash_written(context, record.detail.get("path"), what="reply draft")
 
 

@@ -29,6 +29,7 @@ from assistant.actions.base import Context
 from assistant.actions.base import Done
 from assistant.actions.base import Request
 from assistant.actions.base import Simple
+from assistant.actions.base import forget_signal
 from assistant.actions.base import free_path
 from assistant.actions.base import move_back
 from assistant.actions.base import move_file
@@ -36,9 +37,11 @@ from assistant.actions.base import sanitize_name
 from assistant.errors import UserError
 from assistant.sources import SourceKind
 from assistant.sources import is_maildir
+from assistant.store_signals import SignalStore
 from assistant.types import ActionRecord
 from assistant.types import Item
 from assistant.types import ItemKind
+from assistant.types import SignalKind
 from assistant.types import SuggestionKind
 from assistant.types import Verdict
 
@@ -232,7 +235,9 @@ class FileInto(Simple):
         else:
             # What the user saw and accepted; learning already chose it (see folders.py).
             folder = suggestion.payload.get("folder") or "Filed"
-        detail = file_item(context, item, folder)
+        # The implicit signal (the item left the inbox); recorded before the disk step.
+        signal_id = SignalStore(context.store).record(item.id, SignalKind.MOVED)
+        detail = {**file_item(context, item, folder), "signal_id": signal_id}
         verb = "archived" if folder == ARCHIVE else f"filed under {folder}"
         if detail["mode"] == "inside":
             summary = f"{verb} inside Sift (the mailbox file itself is not rewritten)"
@@ -241,6 +246,7 @@ class FileInto(Simple):
         return Done(summary, detail)
 
     def undo(self, context: Context, record: ActionRecord) -> str:
+        forget_signal(context, record)
         return unfile_item(context, record)
 
 

@@ -17,6 +17,7 @@ from assistant.actions.calendar import find_place
 from assistant.actions.drafts import in_language
 from assistant.actions.drafts import write_reply
 from assistant.errors import UserError
+from assistant.types import SignalKind
 from assistant.types import SuggestionKind
 from assistant.types import SuggestionState
 from assistant.types import Verdict
@@ -321,3 +322,18 @@ def test_unsubscribe_needs_exactly_one_valid_address(
         fake_sift.accept_action(offered)
     assert fake_sift.store.suggestion(offered).state == SuggestionState.OPEN
     assert not fake_sift.paths.drafts.exists() or list(fake_sift.paths.drafts.iterdir()) == []
+
+
+@pytest.mark.parametrize(
+    ("edited", "kind"),
+    [(None, SignalKind.DRAFT_USED), ("Thanks, attached.", SignalKind.DRAFT_EDITED)],
+)
+def test_an_accepted_draft_is_an_implicit_signal_until_undone(
+    fake_sift: Sift, tmp_path: Path, edited: str | None, kind: SignalKind
+) -> None:
+    item_id = ingest(fake_sift, tmp_path, "Budget", QUESTION, message_id="s@example.com")
+    offered = offer(fake_sift, item_id, SuggestionKind.REPLY_DRAFT)
+    record = fake_sift.accept_action(offered, edited_text=edited)
+    assert [s.kind for s in fake_sift.signals(item_id)] == [kind]
+    fake_sift.undo(record.id)
+    assert fake_sift.signals(item_id) == []

@@ -10,6 +10,7 @@ from assistant import Sift
 from assistant.actions.folders import choose_folder
 from assistant.errors import UserError
 from assistant.types import ItemState
+from assistant.types import SignalKind
 from assistant.types import SuggestionKind
 from assistant.types import SuggestionState
 from assistant.types import Verdict
@@ -266,3 +267,15 @@ def test_a_moved_document_edited_later_stays_one_item(fake_sift: Sift, tmp_path:
     fake_sift.ingest([folder], summarize=False)
     assert [i.id for i in fake_sift.items()] == [item.id]
     assert "Costs fell" in fake_sift.item(item.id).text
+
+
+def test_filing_records_a_moved_signal_until_undone(fake_sift: Sift, tmp_path: Path) -> None:
+    (tmp_path / "docs").mkdir()
+    paper = tmp_path / "docs" / "paper.txt"
+    paper.write_text(NOTE)
+    [item] = fake_sift.ingest([paper], summarize=False)
+    offered = offer(fake_sift, item.id, SuggestionKind.FILE_INTO, {"folder": "Reports"})
+    record = fake_sift.accept_action(offered)
+    assert [s.kind for s in fake_sift.signals(item.id)] == [SignalKind.MOVED]
+    fake_sift.undo(record.id)
+    assert fake_sift.signals(item.id) == []
