@@ -24,7 +24,6 @@ what would be removed goes to Sift's trash (``assistant.actions.trash``).
 from __future__ import annotations
 
 import os
-import re
 import shutil
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -44,9 +43,6 @@ from assistant.types import SuggestionKind
 
 if TYPE_CHECKING:
     from assistant.engine import Sift
-
-_UNSAFE = re.compile(r'[\x00-\x1f/\\:*?"<>|]+')
-MAX_NAME = 120
 
 
 @dataclass(frozen=True, slots=True)
@@ -126,19 +122,6 @@ def forget_signal(context: Context, record: ActionRecord) -> None:
     signal_id = record.detail.get("signal_id")
     if signal_id is not None:
         SignalStore(context.store).forget(int(str(signal_id)))
-
-
-def sanitize_name(name: str, *, fallback: str = "item") -> str:
-    """A file name safe on every platform: no separators or control characters."""
-    cleaned = _UNSAFE.sub(" ", name)
-    cleaned = " ".join(cleaned.split()).strip(" .")
-    if len(cleaned) > MAX_NAME:
-        stem, dot, suffix = cleaned.rpartition(".")
-        if dot and len(suffix) <= 8:
-            cleaned = f"{stem[: MAX_NAME - len(suffix) - 1].rstrip()}.{suffix}"
-        else:
-            cleaned = cleaned[:MAX_NAME].rstrip()
-    return cleaned or fallback
 
 
 def free_path(target: Path) -> Path:

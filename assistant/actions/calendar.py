@@ -23,9 +23,9 @@ from assistant.actions.base import Done
 from assistant.actions.base import Request
 from assistant.actions.base import Simple
 from assistant.actions.base import free_path
-from assistant.actions.base import sanitize_name
 from assistant.actions.drafts import trash_written
 from assistant.errors import UserError
+from assistant.naming import sanitize_name
 from assistant.types import ActionRecord
 from assistant.types import Item
 from assistant.types import SuggestionKind

@@ -34,9 +34,9 @@ from assistant.actions.base import Simple
 from assistant.actions.base import forget_signal
 from assistant.actions.base import free_path
 from assistant.actions.base import move_back
-from assistant.actions.base import sanitize_name
 from assistant.actions.trash import Trash
 from assistant.errors import UserError
+from assistant.naming import sanitize_name
 from assistant.store_signals import SignalStore
 from assistant.types import ActionRecord
 from assistant.types import Item

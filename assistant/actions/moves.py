@@ -22,6 +22,7 @@ name becomes ``name (2).ext``.
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 from typing import Any
 
@@ -33,8 +34,8 @@ from assistant.actions.base import forget_signal
 from assistant.actions.base import free_path
 from assistant.actions.base import move_back
 from assistant.actions.base import move_file
-from assistant.actions.base import sanitize_name
 from assistant.errors import UserError
+from assistant.naming import sanitize_name
 from assistant.sources import SourceKind
 from assistant.sources import is_maildir
 from assistant.store_signals import SignalStore
@@ -50,11 +51,33 @@ FILED_IN = "filed_in"  # the item's metadata key naming the folder it was filed 
 
 
 def folder_parts(folder: str) -> list[str]:
-    """A folder name as safe path parts; refuses ``..`` and empty names."""
-    parts = [p.strip() for p in folder.replace("\\", "/").split("/") if p.strip()]
-    if not parts or any(p in {".", ".."} for p in parts):
-        raise UserError(f"not a usable folder name: {folder!r}")
+    """A folder name (``Documents/Invoices``) as safe path parts below the place it goes.
+
+    The name may be the user's own text: an absolute path (``/etc``, ``C:\\x``,
+    ``\\\\server\\share``), a home folder (``~``, ``~bob``) or a step up
+    (``..``) would file the item outside its mailbox or source folder, so
+    they are refused; each part is then a safe file name (``sanitize_name``).
+
+    Raises:
+        UserError: an empty, absolute or escaping name.
+    """
+    text = folder.strip().replace("\\", "/")
+    raw = [p.strip() for p in text.split("/")]
+    parts = [p for p in raw if p]
+    absolute = text.startswith("/") or bool(re.match(r"^[A-Za-z]:", text))
+    escaping = any(p.startswith("~") or not p.strip(".") for p in parts)
+    if not parts or absolute or escaping:
+        raise UserError(f"not a usable folder name: {folder!r} (give a name like Finance/Bills)")
     return [sanitize_name(p, fallback="Folder") for p in parts]
+
+
+def maildir_folder(parts: list[str]) -> str:
+    """The Maildir++ folder name for ``parts``: ``.A.B``.
+
+    A dot separates levels there, so a dot inside a part (``v1.2``) becomes
+    ``_``; otherwise ``v1.2`` would be the nested folder ``v1`` / ``2``.
+    """
+    return "." + ".".join(p.replace(".", "_") for p in parts)
 
 
 def maildir_root(path: Path) -> Path | None:
@@ -87,7 +110,7 @@ def destination(context: Context, item: Item, folder: str) -> tuple[str, Path | 
     if item.kind == ItemKind.MAIL:
         root = maildir_root(path)
         if root is not None:
-            sub = root / ("." + ".".join(parts))
+            sub = root / maildir_folder(parts)
             return "maildir", sub / path.parent.name / path.name
         if path.suffix.lower() == ".eml":
             return "eml", path.parent.joinpath(*parts) / path.name

@@ -279,3 +279,41 @@ def test_filing_records_a_moved_signal_until_undone(fake_sift: Sift, tmp_path: P
     assert [s.kind for s in fake_sift.signals(item.id)] == [SignalKind.MOVED]
     fake_sift.undo(record.id)
     assert fake_sift.signals(item.id) == []
+
+
+def test_users_folder_with_a_dot_stays_one_maildir_folder(fake_sift: Sift, tmp_path: Path) -> None:
+    maildir = write_maildir(tmp_path / "Mail", [make_mail("Spec", NOTE, message_id="v@x")])
+    [item] = fake_sift.ingest([maildir], summarize=False)
+    offered = offer(fake_sift, item.id, SuggestionKind.FILE_INTO, {"folder": "Projects"})
+    record = fake_sift.accept_action(offered, edited_text="Projects/v1.2")
+    assert Path(str(record.detail["to"])).parent.parent == maildir / ".Projects.v1_2"
+    assert not (maildir / ".Projects.v1").exists()
+
+
+@pytest.mark.parametrize("edited", ["../../outside", "/tmp/elsewhere", "~/Documents"])
+def test_users_folder_outside_the_source_is_refused(
+    fake_sift: Sift, tmp_path: Path, edited: str
+) -> None:
+    (tmp_path / "docs").mkdir()
+    paper = tmp_path / "docs" / "paper.txt"
+    paper.write_text(NOTE)
+    [item] = fake_sift.ingest([paper], summarize=False)
+    offered = offer(fake_sift, item.id, SuggestionKind.FILE_INTO, {"folder": "Reports"})
+    with pytest.raises(UserError, match="not a usable folder name"):
+        fake_sift.accept_action(offered, edited_text=edited)
+    assert paper.is_file() and sorted(p.name for p in (tmp_path / "docs").iterdir()) == [
+        "paper.txt"
+    ]
+
+
+@pytest.mark.parametrize(("edited", "name"), [("CON", "CON_.txt"), ("nul.txt", "nul_.txt")])
+def test_users_reserved_file_name_is_suffixed(
+    fake_sift: Sift, tmp_path: Path, edited: str, name: str
+) -> None:
+    (tmp_path / "docs").mkdir()
+    scan = tmp_path / "docs" / "scan0001.txt"
+    scan.write_text(NOTE)
+    [item] = fake_sift.ingest([scan], summarize=False)
+    offered = offer(fake_sift, item.id, SuggestionKind.RENAME, {"name": "Notes.txt"})
+    record = fake_sift.accept_action(offered, edited_text=edited)
+    assert Path(str(record.detail["to"])).name == name
