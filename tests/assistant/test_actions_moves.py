@@ -9,6 +9,7 @@ import pytest
 from assistant import Sift
 from assistant.actions.folders import choose_folder
 from assistant.errors import UserError
+from assistant.store_actions import ActionStore
 from assistant.types import ItemState
 from assistant.types import SignalKind
 from assistant.types import SuggestionKind
@@ -317,3 +318,29 @@ def test_users_reserved_file_name_is_suffixed(
     offered = offer(fake_sift, item.id, SuggestionKind.RENAME, {"name": "Notes.txt"})
     record = fake_sift.accept_action(offered, edited_text=edited)
     assert Path(str(record.detail["to"])).name == name
+
+
+def test_refreshing_open_suggestions_loads_the_filings_once(
+    fake_sift: Sift, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """GIVEN several open file-into suggestions WHEN one item is filed THEN one load of filings."""
+    folder = tmp_path / "docs"
+    folder.mkdir()
+    text = "Tax assessment for the year 2025 from the revenue office, reference 7781."
+    for number in range(4):
+        (folder / f"{number}.txt").write_text(text + " Second copy." * number)
+    first, *others = fake_sift.ingest([folder], summarize=False)
+    pending = [offer(fake_sift, o.id, SuggestionKind.FILE_INTO, {"folder": "Docs"}) for o in others]
+    chosen = offer(fake_sift, first.id, SuggestionKind.FILE_INTO, {"folder": "Docs"})
+    calls: list[str] = []
+    original = ActionStore.filed
+
+    def counted(self: ActionStore, model_version: str) -> list:
+        calls.append(model_version)
+        return original(self, model_version)
+
+    monkeypatch.setattr(ActionStore, "filed", counted)
+    fake_sift.accept(chosen, edited_text="Taxes")
+    assert len(calls) == 1
+    assert len(pending) == 3  # three suggestions refreshed from that one load
+    assert fake_sift.store.suggestion(pending[0]).payload["folder"] == "Taxes"
