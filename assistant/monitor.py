@@ -35,6 +35,7 @@ from datetime import timedelta
 from typing import Any
 
 from assistant.errors import UserError
+from assistant.store import parse_time
 from assistant.store_signals import without_undone
 from assistant.suggest import confirms_category
 from assistant.types import Verdict
@@ -108,11 +109,6 @@ class Alert:
     message: str
 
 
-def _when(text: str) -> datetime:
-    moment = datetime.fromisoformat(text)
-    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
-
-
 def decisions(rows: Iterable[dict[str, Any]]) -> list[Decision]:
     """Decisions from ``SignalStore.verdicts`` rows (undone accepts left out)."""
     out = []
@@ -127,11 +123,12 @@ def decisions(rows: Iterable[dict[str, Any]]) -> list[Decision]:
             confirmed = True
         elif verdict == Verdict.REJECT and row.get("correction"):
             confirmed = False
-        if accepted is None and confirmed is None:
+        moment = parse_time(row["created_at"])
+        if moment is None or (accepted is None and confirmed is None):
             continue
         out.append(
             Decision(
-                _when(row["created_at"]),
+                moment,
                 action,
                 row.get("category") or "unsure",
                 accepted,

@@ -18,6 +18,7 @@ import numpy as np
 from assistant.errors import NotFoundError
 from assistant.store import Store
 from assistant.store import now
+from assistant.store import vector_from_blob
 from assistant.types import ActionRecord
 from assistant.types import Bill
 from assistant.types import ReadLaterEntry
@@ -135,7 +136,7 @@ class ActionStore:
         for row in rows:
             folder = json.loads(row["detail"] or "{}").get("folder")
             if folder:
-                vector = None if row["vector"] is None else np.frombuffer(row["vector"], np.float32)
+                vector = None if row["vector"] is None else vector_from_blob(row["vector"])
                 out.append(
                     Filed(int(row["item_id"]), str(folder), row["kind"], row["category"], vector)
                 )

@@ -17,9 +17,11 @@ from typing import Any
 
 import numpy as np
 
+from assistant.addresses import first_address
 from assistant.errors import NotFoundError
 from assistant.store import Store
 from assistant.store import now
+from assistant.store import vector_from_blob
 from assistant.types import ImplicitSignal
 from assistant.types import SignalKind
 from assistant.types import Verdict
@@ -55,9 +57,7 @@ class LeanItem:
 
 def sender_address(metadata: dict[str, str]) -> str:
     """The lower-cased address of a mail's sender (empty for documents)."""
-    from email.utils import parseaddr  # noqa: PLC0415 - stdlib, kept next to its one use
-
-    return parseaddr(metadata.get("from", ""))[1].lower()
+    return first_address(metadata.get("from", ""))[1].lower()
 
 
 def _lean(row: dict[str, Any]) -> LeanItem:
@@ -181,15 +181,24 @@ class SignalStore:
             " LEFT JOIN suggestions s ON s.id = f.suggestion_id ORDER BY f.id"
         )
 
-    def lean_items(self, item_ids: Sequence[int]) -> list[LeanItem]:
-        """Lean rows for the given ids (any state)."""
-        out: list[LeanItem] = []
+    def _query_in(
+        self, sql: str, item_ids: Sequence[int], params: Sequence[Any] = ()
+    ) -> list[dict[str, Any]]:
+        """Rows of ``sql`` (its ``{marks}`` an ``IN`` list) for the ids, in chunks of 500.
+
+        SQLite caps the bound parameters of one statement; ids are de-duplicated.
+        """
+        rows: list[dict[str, Any]] = []
         ids = list(dict.fromkeys(item_ids))
         for start in range(0, len(ids), 500):
             chunk = ids[start : start + 500]
             marks = ",".join("?" * len(chunk))
-            out += [_lean(r) for r in self._store.query(f"{_LEAN} WHERE i.id IN ({marks})", chunk)]
-        return out
+            rows += self._store.query(sql.format(marks=marks), [*params, *chunk])
+        return rows
+
+    def lean_items(self, item_ids: Sequence[int]) -> list[LeanItem]:
+        """Lean rows for the given ids (any state)."""
+        return [_lean(r) for r in self._query_in(f"{_LEAN} WHERE i.id IN ({{marks}})", item_ids)]
 
     def candidates(self, *, limit: int) -> list[LeanItem]:
         """Unseen live items, newest first.
@@ -238,19 +247,15 @@ class SignalStore:
                 [version],
             )
         else:
-            rows = []
-            ids = list(dict.fromkeys(item_ids))
-            for start in range(0, len(ids), 500):
-                chunk = ids[start : start + 500]
-                marks = ",".join("?" * len(chunk))
-                rows += self._store.query(
-                    "SELECT item_id, vector FROM embeddings"
-                    f" WHERE model_version = ? AND item_id IN ({marks})",
-                    [version, *chunk],
-                )
+            rows = self._query_in(
+                "SELECT item_id, vector FROM embeddings"
+                " WHERE model_version = ? AND item_id IN ({marks})",
+                item_ids,
+                [version],
+            )
         if not rows:
             return [], np.zeros((0, 0), dtype=np.float32)
-        matrix = np.stack([np.frombuffer(r["vector"], dtype=np.float32) for r in rows])
+        matrix = np.stack([vector_from_blob(r["vector"]) for r in rows])
         return [int(r["item_id"]) for r in rows], matrix
 
     # -- digest ----------------------------------------------------------------

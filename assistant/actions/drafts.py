@@ -35,6 +35,8 @@ from assistant.actions.base import forget_signal
 from assistant.actions.base import free_path
 from assistant.actions.base import move_back
 from assistant.actions.trash import Trash
+from assistant.addresses import display_name
+from assistant.addresses import first_address
 from assistant.errors import UserError
 from assistant.naming import sanitize_name
 from assistant.store_signals import SignalStore
@@ -127,11 +129,7 @@ def in_language(text: str, language: str) -> bool:
 
 
 def _name(item: Item, field: str) -> str:
-    pairs = getaddresses([item.metadata.get(field, "")])
-    if not pairs:
-        return ""
-    name, address = pairs[0]
-    return name.strip() or address.split("@")[0]
+    return display_name(item.metadata.get(field, ""))
 
 
 def _sender_name(item: Item) -> str:
@@ -216,8 +214,7 @@ def write_reply(generator: Generator | None, item: Item) -> tuple[str, str]:
 
 def user_address(item: Item) -> str:
     """The reader's own address: the first recipient of the mail."""
-    pairs = getaddresses([item.metadata.get("to", "")])
-    return pairs[0][1] if pairs and pairs[0][1] else ""
+    return first_address(item.metadata.get("to", ""))[1]
 
 
 def write_eml(

@@ -13,7 +13,6 @@ import csv
 import io
 from datetime import datetime
 from datetime import timedelta
-from email.utils import getaddresses
 from pathlib import Path
 from typing import Any
 
@@ -23,6 +22,7 @@ from assistant.actions.base import Request
 from assistant.actions.base import Simple
 from assistant.actions.trash import Trash
 from assistant.actions.trash import write_replacing
+from assistant.addresses import first_address
 from assistant.errors import UserError
 from assistant.learning import Learner
 from assistant.store import now
@@ -81,10 +81,8 @@ def payee_of(item: Item) -> str:
     """Who is paid: an organisation named in the text, else the sender's name, else the title."""
     if item.fields is not None and item.fields.organisations:
         return item.fields.organisations[0]
-    pairs = getaddresses([item.metadata.get("from", "")])
-    if pairs and (pairs[0][0] or pairs[0][1]):
-        return pairs[0][0] or pairs[0][1]
-    return item.title
+    name, address = first_address(item.metadata.get("from", ""))
+    return name or address or item.title
 
 
 class RecordBill(Simple):
