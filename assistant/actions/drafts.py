@@ -15,6 +15,8 @@ from __future__ import annotations
 
 import json
 import re
+import threading
+from collections.abc import Callable
 from datetime import UTC
 from datetime import datetime
 from email.message import EmailMessage
@@ -108,6 +110,7 @@ TEMPLATE = {
     "I will get back to you on this shortly.\n\nBest regards",
     "zh": "{name}，您好：\n\n来信收到，关于“{subject}”，我会尽快答复您。\n\n祝好",
 }
+CANCELLED = "template (cancelled)"  # ``written_by`` of a draft whose model run was stopped
 _CJK = re.compile(r"[\u4e00-\u9fff]")
 _LETTER = re.compile(r"[A-Za-z\u4e00-\u9fff]")
 _ANGLED = re.compile(r"<([^>]+)>")
@@ -192,15 +195,36 @@ def reply_messages(item: Item) -> list[dict[str, str]]:
     ]
 
 
-def write_reply(generator: Generator | None, item: Item) -> tuple[str, str]:
-    """``(text, written_by)``: the LLM's reply, or the template with the reason why."""
+def write_reply(
+    generator: Generator | None,
+    item: Item,
+    *,
+    on_token: Callable[[str], None] | None = None,
+    cancel: threading.Event | None = None,
+) -> tuple[str, str]:
+    """``(text, written_by)``: the LLM's reply, or the template with the reason why.
+
+    Args:
+        generator: the language model, or None.
+        item: the mail to answer.
+        on_token: called with each piece of the model's raw output as it comes
+            (JSON, as ``summarize`` streams it), for a live preview.
+        cancel: set it to stop the model; the template is returned then, with
+            ``written_by`` saying ``template (cancelled)``.
+    """
     language = reply_language(item)
     if generator is None:
         return template_reply(item), "template (no language model)"
     try:
         result = generator.generate(
-            reply_messages(item), schema=REPLY_SCHEMA, max_tokens=MAX_TOKENS
+            reply_messages(item),
+            schema=REPLY_SCHEMA,
+            max_tokens=MAX_TOKENS,
+            on_token=on_token,
+            cancel=cancel,
         )
+        if result.cancelled:
+            return template_reply(item), CANCELLED
         # strict=False: the model may put raw newlines inside the string (valid for a reply).
         text = str(json.loads(result.text, strict=False).get("reply", "")).strip()
     except Exception as error:  # noqa: BLE001 - any model failure falls back

@@ -20,12 +20,15 @@ from __future__ import annotations
 
 import dataclasses
 import logging
+import threading
+from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from assistant.actions.base import Context
 from assistant.actions.base import Handler
 from assistant.actions.base import Request
 from assistant.actions.calendar import CalendarEvent
+from assistant.actions.drafts import CANCELLED
 from assistant.actions.drafts import ReplyDraft
 from assistant.actions.drafts import Unsubscribe
 from assistant.actions.drafts import write_reply
@@ -166,15 +169,33 @@ class Actions:
             refresh_open_suggestions(self._context)
         return actions.action(record.id)
 
-    def draft_text(self, suggestion_id: int) -> str:
-        """A reply suggestion's draft, written once and kept, to show and edit before Accept."""
+    def draft_text(
+        self,
+        suggestion_id: int,
+        *,
+        on_token: Callable[[str], None] | None = None,
+        cancel: threading.Event | None = None,
+    ) -> str:
+        """A reply suggestion's draft, written once and kept, to show and edit before Accept.
+
+        ``on_token`` and ``cancel`` go to the model (see ``write_reply``). A
+        cancelled run returns the template and keeps nothing, so the next
+        call asks the model again.
+        """
         store = self._context.store
         suggestion = store.suggestion(suggestion_id)
         if suggestion.kind != SuggestionKind.REPLY_DRAFT:
             raise UserError(f"suggestion {suggestion_id} is {suggestion.kind}, not a reply draft")
         if suggestion.payload.get("draft"):
             return suggestion.payload["draft"]
-        text, written_by = write_reply(self._sift.generator(), store.item(suggestion.item_id))
+        text, written_by = write_reply(
+            self._sift.generator(),
+            store.item(suggestion.item_id),
+            on_token=on_token,
+            cancel=cancel,
+        )
+        if written_by == CANCELLED:
+            return text
         self._context.actions.update_suggestion(
             suggestion_id, payload={**suggestion.payload, "draft": text, "written_by": written_by}
         )

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import email
 import json
+import threading
 from collections.abc import Sequence
 from datetime import timedelta
 from email import policy
@@ -23,6 +24,7 @@ from assistant.types import SuggestionState
 from assistant.types import Verdict
 from models.base import Generation
 from models.base import ModelInfo
+from models.fake import FakeGenerator
 from tests.helpers.actions import offer
 from tests.helpers.mail import make_mail
 from tests.helpers.mail import write_mbox
@@ -337,3 +339,39 @@ def test_an_accepted_draft_is_an_implicit_signal_until_undone(
     assert [s.kind for s in fake_sift.signals(item_id)] == [kind]
     fake_sift.undo(record.id)
     assert fake_sift.signals(item_id) == []
+
+
+def test_draft_preview_streams_and_can_be_cancelled(fake_sift: Sift, tmp_path: Path) -> None:
+    """GIVEN a reply suggestion WHEN previewed with a cancel THEN nothing is kept; again: kept."""
+    item_id = ingest(fake_sift, tmp_path, "Budget", QUESTION, message_id="c@example.com")
+    offered = offer(fake_sift, item_id, SuggestionKind.REPLY_DRAFT)
+    generator = fake_sift.generator()
+    assert isinstance(generator, FakeGenerator)
+    stop = threading.Event()
+    pieces: list[str] = []
+
+    def first_only(piece: str) -> None:
+        pieces.append(piece)
+        stop.set()
+
+    stopped = fake_sift.draft_text(offered, on_token=first_only, cancel=stop)
+    assert len(pieces) == 1 and stopped  # the template, so there is something to show
+    assert "draft" not in fake_sift.store.suggestion(offered).payload
+    streamed: list[str] = []
+    text = fake_sift.draft_text(offered, on_token=streamed.append)
+    assert len(streamed) > 1 and json.loads("".join(streamed), strict=False)["reply"]
+    assert fake_sift.store.suggestion(offered).payload["draft"] == text
+    calls = len(generator.calls)
+    record = fake_sift.accept_action(offered)  # the preview is used: no model call in accept
+    assert len(generator.calls) == calls and record.detail["text"] == text
+
+
+def test_accept_returns_the_suggestion_and_its_action_is_the_newest_logged(
+    fake_sift: Sift, tmp_path: Path
+) -> None:
+    item_id = ingest(fake_sift, tmp_path, "Budget", QUESTION, message_id="n@example.com")
+    offered = offer(fake_sift, item_id, SuggestionKind.READ_LATER)
+    suggestion = fake_sift.accept(offered)
+    assert suggestion.id == offered and suggestion.state == SuggestionState.ACCEPTED
+    [record] = fake_sift.actions(limit=1)
+    assert record.suggestion_id == offered and record.kind == SuggestionKind.READ_LATER
