@@ -99,7 +99,10 @@ class Context:
 class Handler(Protocol):
     """One family of actions (see the module docstring for the contract)."""
 
-    kinds: tuple[SuggestionKind, ...]
+    @property
+    def kinds(self) -> tuple[SuggestionKind, ...]:
+        """The suggestion kinds this handler carries out."""
+        ...
 
     def prepare(self, context: Context, request: Request) -> dict[str, Any]: ...
 

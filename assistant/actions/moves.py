@@ -222,7 +222,8 @@ def unfile_item(context: Context, record: ActionRecord) -> str:
     _set_place(context, item, path=str(detail["from"]), filed_in=restored)  # database first
     if moved:
         current, original = Path(str(detail["to"])), Path(str(detail["from"]))
-        created = [str(f) for f in detail.get("created_dirs", [])]  # type: ignore[union-attr]
+        listed = detail.get("created_dirs")
+        created = [str(f) for f in listed] if isinstance(listed, list) else []
         move_back(current, original)
         context.on_failure(lambda: _refile(current, original, created))
         remove_empty(created)
