@@ -292,6 +292,36 @@ def cmd_train(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_models(args: argparse.Namespace) -> int:
+    with open_sift(args) as sift:
+        if args.action == "rollback":
+            version = sift.rollback(args.task or "category", args.to)
+            emit(version) if args.json else print(f"{version.task}: {version.version} serves now")
+            return 0
+        versions = sift.model_versions(args.task)
+        if args.json:
+            emit(versions)
+            return 0
+        if not versions:
+            print("no trained versions yet (`sift train` after labelling a few items)")
+        for v in versions:
+            scores = (
+                f"held-out {v.old_accuracy:.1%} -> {v.new_accuracy:.1%}"
+                if v.old_accuracy is not None and v.new_accuracy is not None
+                else "held-out n/a"
+            )
+            marker = "*" if v.active else " "
+            print(
+                f"{marker} {v.task:<9} {v.version:<10} {v.created_at[:19]}  {v.decision:<8} "
+                f"train {v.trained_on:<5} {scores}"
+            )
+            print(
+                f"    {v.reason}"
+                + (f" (rolled back {v.rolled_back_at[:19]})" if v.rolled_back_at else "")
+            )
+    return 0
+
+
 def cmd_stats(args: argparse.Namespace) -> int:
     with open_sift(args) as sift:
         stats = sift.stats()
@@ -371,6 +401,10 @@ def build_parser() -> argparse.ArgumentParser:
         p = add(name, cmd_junk, text)
         p.add_argument("item", type=int)
     add("train", cmd_train, "fine-tune on feedback; promote only if better on held-out data")
+    models = add("models", cmd_models, "list trained versions (* serves) or roll back")
+    models.add_argument("action", choices=["list", "rollback"])
+    models.add_argument("task", nargs="?", default=None, help="category (the default to roll back)")
+    models.add_argument("--to", default=None, help="version to serve (default: the one before)")
     add("stats", cmd_stats, "counts of items, suggestions, feedback and models")
     categories = add("categories", cmd_categories, "list, add, rename or delete categories")
     categories.add_argument(

@@ -37,6 +37,8 @@ class Settings:
         stability_seconds: a watched file must be unchanged this long before it is read.
         train_min_feedback: new labels after which the category head is retrained.
         promote_tolerance: a candidate may be this much less accurate and still be promoted.
+        train_interval_hours: also train when this long passed since the last round
+            and there is at least one new label (0: only every ``train_min_feedback``).
     """
 
     generator: str = "qwen2.5-0.5b"
@@ -52,6 +54,7 @@ class Settings:
     stability_seconds: float = 1.0
     train_min_feedback: int = 25
     promote_tolerance: float = 0.02
+    train_interval_hours: float = 24.0
     extra: dict[str, Any] = field(default_factory=dict)
 
     def replace(self, **changes: Any) -> Settings:
