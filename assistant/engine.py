@@ -47,6 +47,7 @@ from assistant.types import Summary
 from assistant.types import TrainReport
 from models.base import Embedder
 from models.base import Generator
+from models.publish import remove_partials
 from models.registry import ModelChoice
 from models.registry import ModelNotFound
 from models.registry import build_embedder
@@ -382,6 +383,7 @@ class Sift:
             TrainingBusy: a trainer subprocess runs now.
         """
         with self._lock, trainer_module.lock_for(self.paths):
+            remove_partials(self.paths.heads)
             trainer_module.mark_attempt(self.store)
             return Learner(self).train()
 

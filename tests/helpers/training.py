@@ -6,7 +6,10 @@ import random
 from pathlib import Path
 
 from assistant import Sift
+from assistant.store import now
 from assistant.triage import Example
+from assistant.types import ItemKind
+from assistant.types import Verdict
 from tests.helpers.mail import make_mail
 from tests.helpers.mail import write_mbox
 
@@ -31,8 +34,20 @@ FILLER = [
 ]
 
 
-def labelled_items(sift: Sift, folder: Path, *, per_topic: int, seed: int = 0) -> list[int]:
-    """Ingest ``per_topic`` messages per topic (interleaved) and label them all; their ids."""
+def labelled_items(
+    sift: Sift,
+    folder: Path,
+    *,
+    per_topic: int,
+    seed: int = 0,
+    quiet: bool = False,
+    label: bool = True,
+) -> list[int]:
+    """Ingest ``per_topic`` messages per topic (interleaved) and label them all; their ids.
+
+    ``quiet`` records the labels in the store without re-predicting the
+    other items after each (as ``Sift.label`` does), for large fast setups.
+    """
     rng = random.Random(seed)
     messages, labels = [], []
     for i in range(per_topic):
@@ -44,8 +59,24 @@ def labelled_items(sift: Sift, folder: Path, *, per_topic: int, seed: int = 0) -
     folder.mkdir(parents=True, exist_ok=True)
     mbox = write_mbox(folder / f"topics{seed}.mbox", messages)
     items = sift.ingest([mbox], summarize=False)
-    for item, label in zip(items, labels, strict=True):
-        sift.label(item.id, label)
+    known = {c.name for c in sift.categories()}
+    for name in TOPICS.keys() - known:
+        sift.add_category(name, name, kind=ItemKind.MAIL)
+    for item, name in zip(items, labels, strict=True):
+        if not label:
+            continue
+        if not quiet:
+            sift.label(item.id, name)
+            continue
+        with sift.store.atomic():
+            sift.store.update_item(item.id, user_category=name, labelled_at=now())
+            sift.store.add_feedback(
+                item_id=item.id,
+                verdict=Verdict.LABEL,
+                correction=name,
+                model_version="test",
+                input_hash=item.content_hash,
+            )
     return [item.id for item in items]
 
 
