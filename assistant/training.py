@@ -232,10 +232,16 @@ class HeadTraining:
         if held_out is None:
             if len(examples) < MIN_EXAMPLES or len({e.label for e in examples}) < 2:
                 return TrainReport(
-                    TASK, len(examples), 0, None, None, promoted=False, version=serving,
+                    TASK,
+                    len(examples),
+                    0,
+                    None,
+                    None,
+                    promoted=False,
+                    version=serving,
                     reason=f"need at least {MIN_EXAMPLES} labelled items in 2 categories "
                     f"(have {len(examples)})",
-                )  # fmt: skip
+                )
             train, test = split(examples)
         else:
             train, test = list(examples), list(held_out)

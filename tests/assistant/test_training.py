@@ -119,8 +119,12 @@ def test_lock_is_exclusive_and_stale_locks_are_taken_over(tmp_path: Path) -> Non
             TrainLock(tmp_path / LOCK_NAME).acquire()
     assert not (tmp_path / LOCK_NAME).exists()
 
-    dead = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"], check=True,
-                          capture_output=True, text=True)  # fmt: skip
+    dead = subprocess.run(
+        [sys.executable, "-c", "import os; print(os.getpid())"],
+        check=True,
+        capture_output=True,
+        text=True,
+    )
     (tmp_path / LOCK_NAME).write_text(json.dumps({"pid": int(dead.stdout), "started": time.time()}))
     assert lock.running() is None
     with lock:

