@@ -274,7 +274,7 @@ def cmd_junk(args: argparse.Namespace) -> int:
 
 def cmd_train(args: argparse.Namespace) -> int:
     with open_sift(args) as sift:
-        report = sift.train()
+        report = sift.train_encoder() if args.encoder else sift.train()
         if args.json:
             emit(report)
         else:
@@ -400,7 +400,12 @@ def build_parser() -> argparse.ArgumentParser:
     for name, text in (("junk", "mark an item as junk"), ("not-junk", "mark an item as not junk")):
         p = add(name, cmd_junk, text)
         p.add_argument("item", type=int)
-    add("train", cmd_train, "fine-tune on feedback; promote only if better on held-out data")
+    train = add(
+        "train", cmd_train, "fine-tune on feedback; promote only if better on held-out data"
+    )
+    train.add_argument(
+        "--encoder", action="store_true", help="fine-tune the encoder (transformers folders only)"
+    )
     models = add("models", cmd_models, "list trained versions (* serves) or roll back")
     models.add_argument("action", choices=["list", "rollback"])
     models.add_argument("task", nargs="?", default=None, help="category (the default to roll back)")
