@@ -10,9 +10,10 @@ versions are published atomically and recorded last (paperless-ngx trains
 in a Celery worker for the same reason).
 
 **When** (``due``): at least ``train_min_feedback`` new confirmed labels
-since the last round, or at least one new label and ``train_interval_hours``
-since the last round, or the last round was interrupted (its lock is stale).
-Never while another trainer runs.
+since the last round started, or at least one new label and
+``train_interval_hours`` since then. Never while another trainer runs. A
+round that was killed counts as started, so a trainer that keeps crashing
+is retried at that pace, not at every label.
 
 **One at a time**: ``models/train.lock`` holds the trainer's PID and start
 time, created with ``O_EXCL``. A lock whose process is gone (or a zombie),
@@ -198,14 +199,10 @@ def last_attempt(store: Store) -> tuple[int, str | None]:
 
 def due(sift: Sift) -> str | None:
     """Why a training round should run now, or None."""
-    lock = lock_for(sift.paths)
-    holder = lock.holder()
-    if holder is not None and not lock.stale(holder):
+    if lock_for(sift.paths).running() is not None:
         return None
     if sift.store.label_count() < MIN_EXAMPLES:
         return None
-    if holder is not None:
-        return f"the last round (pid {holder.pid}) was interrupted"
     since, at = last_attempt(sift.store)
     new = ModelStore(sift.store).confirmed_since(since)
     if new == 0:
@@ -223,6 +220,8 @@ def due(sift: Sift) -> str | None:
 
 def launch(paths: Paths, *, threads: int = 1) -> subprocess.Popen[bytes]:
     """Start ``python -m assistant.trainer`` for this data folder, detached, output to a log."""
+    # A report left by an earlier trainer must not pass for this one's.
+    (paths.heads / REPORT_NAME).unlink(missing_ok=True)
     root = Path(__file__).resolve().parents[1]
     env = dict(os.environ)
     env["PYTHONPATH"] = os.pathsep.join(p for p in (str(root), env.get("PYTHONPATH", "")) if p)
