@@ -93,7 +93,7 @@ def train_encoder(sift: Sift, *, config: EncoderTuneConfig | None = None) -> Tra
             reason=f"need at least {MIN_EXAMPLES} labelled items in 2 categories "
             f"(have {len(rows)})",
         )
-    train, test = split(rows)  # type: ignore[arg-type]  # tuples split like Examples
+    train, test = split(rows, label_of=lambda row: row[1])
     base = configured_version(sift)
     feedback_id = versions.newest_feedback_id()
     number = versions.next_number(TASK)

@@ -28,8 +28,11 @@ from __future__ import annotations
 
 import logging
 import time
+from collections.abc import Callable
 from collections.abc import Sequence
+from operator import attrgetter
 from typing import TYPE_CHECKING
+from typing import TypeVar
 
 import numpy as np
 
@@ -62,13 +65,16 @@ FOLDS = 3
 # or one hidden layer, each at three L2 strengths.
 CONFIGS = tuple(HeadConfig(hidden=h, weight_decay=wd) for h in (0, 64) for wd in (1e-4, 1e-3, 1e-2))
 DEFAULT_CONFIG = HeadConfig()
+T = TypeVar("T")
 
 
-def split(examples: Sequence[Example]) -> tuple[list[Example], list[Example]]:
+def split(
+    examples: Sequence[T], *, label_of: Callable[[T], str] = attrgetter("label")
+) -> tuple[list[T], list[T]]:
     """Time-ordered split: the newest ``HELD_OUT_SHARE`` (at least 2) is held out."""
     held = max(2, int(len(examples) * HELD_OUT_SHARE))
     train, test = list(examples[:-held]), list(examples[-held:])
-    if len({e.label for e in train}) < 2:
+    if len({label_of(e) for e in train}) < 2:
         # Too few early categories to train on: train on everything and accept
         # that this (tiny) gate is optimistic; the reason string says so.
         train = list(examples)

@@ -50,7 +50,11 @@ def test_fine_tune_pulls_labels_apart_and_publishes_a_loadable_folder(tmp_path: 
     base = Path(package.get_model_path())
     target = tmp_path / "encoder-v1"
     fine_tune_encoder(
-        base, TEXTS, LABELS, target, config=EncoderTuneConfig(epochs=3, lr=5e-5, batch_size=8)
+        base,
+        TEXTS,
+        LABELS,
+        target,
+        config=EncoderTuneConfig(epochs=2, lr=5e-5, batch_size=8, max_length=32),
     )
     assert not target.with_name("encoder-v1.part").exists()
 
