@@ -14,7 +14,10 @@ subprocess, ``python -m assistant.trainer``):
    candidate is promoted when ``new >= old - promote_tolerance`` (accuracy,
    absolute; default 0.02 = 2 points): it must improve or hold within the
    tolerance. Otherwise it is rejected and the round is still recorded, with
-   the numbers, so ``sift models list`` shows why.
+   the numbers, so ``sift models list`` shows why. Known bias: the serving
+   head was refitted on all labels of its round, so when fewer new labels
+   than the held-out share arrived since, it has seen part of the held-out
+   slice; the gate then errs toward keeping what serves.
 4. A promoted candidate is retrained on all examples with the chosen
    configuration and published atomically as ``models/category/head-vN/``
    (``models.publish``); only then is its row written and made active.

@@ -57,6 +57,7 @@ from assistant.pipeline import embedding_text  # noqa: E402
 from assistant.settings import Settings  # noqa: E402
 from assistant.store import now  # noqa: E402
 from assistant.training import HeadTraining  # noqa: E402
+from assistant.training import choose_config  # noqa: E402
 from assistant.training import split  # noqa: E402
 from assistant.triage import Example  # noqa: E402
 from assistant.types import ItemKind  # noqa: E402
@@ -182,6 +183,21 @@ def rotate(examples: list[Example], share: float) -> list[Example]:
     ]
 
 
+def candidate_accuracy(training: HeadTraining, sift: Sift, train: list, test: list) -> float:
+    """Held-out accuracy of a head trained on ``train`` (chosen as the gate does), not recorded."""
+    from models.head import train_head
+
+    config, _ = choose_config(train)
+    head = train_head(np.stack([e.vector for e in train]), [e.label for e in train], config=config)
+    triage = sift.triage
+    saved = triage.head, triage.head_version
+    triage.head, triage.head_version = head, "probe"
+    try:
+        return training.accuracy(triage, train, test)[0]
+    finally:
+        triage.head, triage.head_version = saved
+
+
 def trainer_round(home: Path) -> tuple[float, float, dict]:
     """Wall seconds and peak RSS (MB) of one trainer subprocess, and its report."""
     started = time.perf_counter()
@@ -275,7 +291,12 @@ def replay(name: str, limit: int | None, every: int, workdir: Path) -> None:
             print(f"{'':>8}{r.reason}")
 
         train, test = split(training.examples())
+        clean = candidate_accuracy(training, sift, train, test)
         degraded = training.train(examples=rotate(train, DEGRADE_SHARE), held_out=test)
+        print(
+            f"same split, clean labels: candidate {clean:.1%} (not recorded); the serving head"
+            " was fitted on all labels, this held-out slice included, which favours it"
+        )
         print(
             f"degraded set ({DEGRADE_SHARE:.0%} of {len(train)} labels rotated to the next class),"
             f" gate on the clean held-out {len(test)}: "
