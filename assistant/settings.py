@@ -38,6 +38,8 @@ class Settings:
         train_min_feedback: new labels after which the category head is retrained.
         promote_tolerance: a candidate may be this much less accurate and still be promoted.
         trash_days: days a file stays in Sift's trash before ``purge_trash`` removes it.
+        train_interval_hours: also train when this long passed since the last round
+            and there is at least one new label (0: only every ``train_min_feedback``).
     """
 
     generator: str = "qwen2.5-0.5b"
@@ -54,6 +56,7 @@ class Settings:
     train_min_feedback: int = 25
     promote_tolerance: float = 0.02
     trash_days: int = 30
+    train_interval_hours: float = 24.0
     extra: dict[str, Any] = field(default_factory=dict)
 
     def replace(self, **changes: Any) -> Settings:
