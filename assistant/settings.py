@@ -37,6 +37,8 @@ class Settings:
         stability_seconds: a watched file must be unchanged this long before it is read.
         train_min_feedback: new labels after which the category head is retrained.
         promote_tolerance: a candidate may be this much less accurate and still be promoted.
+        summary_max_chunks: a long text is summarized from at most this many parts
+            (map-reduce); beyond it, parts are sampled evenly and the summary says so.
     """
 
     generator: str = "qwen2.5-0.5b"
@@ -52,6 +54,7 @@ class Settings:
     stability_seconds: float = 1.0
     train_min_feedback: int = 25
     promote_tolerance: float = 0.02
+    summary_max_chunks: int = 8
     extra: dict[str, Any] = field(default_factory=dict)
 
     def replace(self, **changes: Any) -> Settings:

@@ -72,8 +72,8 @@ def test_extractive_summary_of_empty_text_uses_title() -> None:
 
 
 def test_invented_numbers_are_caught() -> None:
-    from assistant.summarize import grounded
-    from assistant.summarize import unsupported_numbers
+    from assistant.grounding import grounded
+    from assistant.grounding import unsupported_numbers
     from assistant.types import Summary
 
     source = "Invoice 2041: $1,250.00 due on 5 December at 10:30."
