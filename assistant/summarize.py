@@ -28,8 +28,10 @@ from assistant.longtext import sample_evenly
 from assistant.longtext import split_chunks
 from assistant.prompts import MAP_MAX_TOKENS
 from assistant.prompts import MAP_SCHEMA
+from assistant.prompts import MAP_SYSTEM
 from assistant.prompts import MAX_TOKENS
 from assistant.prompts import SCHEMA
+from assistant.prompts import SYSTEM
 from assistant.prompts import build_map_messages
 from assistant.prompts import build_messages
 from assistant.prompts import build_reduce_messages
@@ -47,7 +49,7 @@ __all__ = ["MAX_TOKENS", "SCHEMA", "Summarizer", "build_messages", "extractive_s
 CHUNK_TOKENS = 1024
 MAX_CHUNKS = 8  # more parts than this are sampled evenly (said in the notes)
 MAX_DEPTH = 3  # reduce levels before the notes are cut to fit
-PROMPT_TOKENS = 80  # chat template, title and the wrapper around the text
+PROMPT_TOKENS = 100  # chat template, title (<= 200 characters) and the wrapper around the text
 MARGIN = 32
 
 
@@ -199,8 +201,9 @@ class Summarizer:
     def _room(self, language: str) -> int:
         """Tokens of text one call can take beside its prompt and its answer."""
         assert self._generator is not None
-        system = build_map_messages("", "", index=1, total=1, kind=ItemKind.MAIL, language=language)
-        overhead = self.count_tokens(system[0]["content"]) + PROMPT_TOKENS
+        lang = "zh" if language == "zh" else "en"
+        system = max(self.count_tokens(SYSTEM[lang]), self.count_tokens(MAP_SYSTEM[lang]))
+        overhead = system + PROMPT_TOKENS
         answer = max(MAX_TOKENS, MAP_MAX_TOKENS)
         return max(64, self._generator.context_length - overhead - answer - MARGIN)
 
