@@ -5,14 +5,18 @@ from __future__ import annotations
 import threading
 from collections.abc import Callable
 from collections.abc import Sequence
+from pathlib import Path
 from typing import Any
 
+from assistant import Sift
 from assistant.prompts import MAP_MAX_TOKENS
 from assistant.prompts import MAX_TOKENS
+from assistant.settings import Settings
 from assistant.summarize import Summarizer
 from assistant.types import ItemKind
 from assistant.types import Progress
 from models.base import Generation
+from models.fake import FakeEmbedder
 from models.fake import FakeGenerator
 
 PARAGRAPH = (
@@ -200,3 +204,20 @@ def test_final_summary_is_checked_against_the_full_text() -> None:
         "Delivery", LONG, kind=ItemKind.DOCUMENT, language="en"
     )
     assert summary.extractive and "number or date" in summary.model_version
+
+
+def test_engine_caps_parts_from_settings_and_stores_the_notes(tmp_path: Path) -> None:
+    document = tmp_path / "in" / "report.txt"
+    document.parent.mkdir()
+    document.write_text(LONG * 3, encoding="utf-8")
+    settings = Settings(summary_max_chunks=2)
+    progress: list[Progress] = []
+    with Sift(
+        tmp_path / "home", settings=settings, embedder=FakeEmbedder(), generator=FakeGenerator()
+    ) as sift:
+        summary = sift.summarize_file(document, on_progress=progress.append)
+        assert summary.notes[0].startswith("long text: read 2 of ")
+        assert [p.done for p in progress] == [0, 1, 2]
+        (item,) = sift.ingest([document])
+        stored = sift.item(item.id).summary
+        assert stored is not None and stored.notes == summary.notes
