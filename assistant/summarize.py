@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import dataclasses
 import json
+import re
 import threading
 from collections.abc import Callable
 from collections.abc import Sequence
@@ -84,6 +85,27 @@ def _json_object(raw: str) -> dict[str, Any] | None:
     except ValueError:
         return None
     return data if isinstance(data, dict) else None
+
+
+_ECHOED_LABEL = re.compile(r"^\s*(?:(?:email|document) title|邮件标题|文件标题)\s*[:：]\s*", re.I)
+_WORDS = re.compile(r"[\u4e00-\u9fff]|[a-z0-9]+")
+
+
+def beyond_title(summary: Summary, title: str) -> Summary:
+    """A one-line summary that says more than the title it was given.
+
+    Asked for a subject-like line, a small model often copies the mail's
+    subject, which the reader already sees; then the first key point (a fact
+    from the text) becomes the line. An echoed prompt label is removed.
+    """
+    line = _ECHOED_LABEL.sub("", summary.one_line).strip() or summary.one_line
+    said, titled = set(_WORDS.findall(line.lower())), set(_WORDS.findall(title.lower()))
+    copied = bool(said) and len(said & titled) >= 0.8 * len(said)
+    if copied and summary.key_points:
+        return dataclasses.replace(
+            summary, one_line=summary.key_points[0], key_points=summary.key_points[1:]
+        )
+    return dataclasses.replace(summary, one_line=line)
 
 
 def parse_summary(raw: str, model_version: str) -> Summary | None:
@@ -181,7 +203,7 @@ class Summarizer:
             return extractive_summary(title, text, reason=f"model failed: {error}")
         if summary is None:
             return extractive_summary(title, text, reason="model gave no usable summary")
-        checked = grounded(summary, f"{title}\n{text}", fields)
+        checked = grounded(beyond_title(summary, title), f"{title}\n{text}", fields)
         if checked is None:
             return extractive_summary(title, text, reason="model changed a number or date")
         return checked

@@ -83,3 +83,17 @@ def test_invented_numbers_are_caught() -> None:
     checked = grounded(summary, source)
     assert checked is not None and checked.key_points == ("Due 5 December",)
     assert grounded(Summary("Pay $999 now"), source) is None
+
+
+def test_a_one_line_summary_that_copies_the_title_gives_way_to_a_fact() -> None:
+    from assistant.summarize import beyond_title
+    from assistant.types import Summary
+
+    copied = Summary("Q1 hiring plan - review by Wednesday", key_points=("Two engineers", "Budget"))
+    better = beyond_title(copied, "Q1 hiring plan - can you review by Wednesday?")
+    assert better.one_line == "Two engineers" and better.key_points == ("Budget",)
+    echoed = beyond_title(Summary("邮件标题：天冷了，多穿衣服"), "天气提醒")
+    assert echoed.one_line == "天冷了，多穿衣服"
+    own = Summary("Design review moved to Thursday", key_points=("Room 4B",))
+    assert beyond_title(own, "Invitation: Design review") == own
+    assert beyond_title(own, "") == own
