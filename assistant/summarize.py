@@ -37,6 +37,7 @@ from assistant.prompts import build_map_messages
 from assistant.prompts import build_messages
 from assistant.prompts import build_reduce_messages
 from assistant.prompts import render_notes
+from assistant.prompts import schema_for
 from assistant.types import ItemKind
 from assistant.types import Progress
 from assistant.types import Summary
@@ -261,7 +262,8 @@ class Summarizer:
         budget = self.chunk_budget(job.language)
         if self.count_tokens(text) <= budget:
             messages = build_messages(job.title, text, kind=job.kind, language=job.language)
-            return parse_summary(self._call(messages, SCHEMA, MAX_TOKENS, job, on_token), version)
+            raw = self._call(messages, schema_for(job.language), MAX_TOKENS, job, on_token)
+            return parse_summary(raw, version)
         chunks = split_chunks(text, budget, self.count_tokens)
         chosen, indices = sample_evenly(chunks, self._max_chunks)
         notes: list[str] = []
@@ -278,7 +280,8 @@ class Summarizer:
         messages = build_reduce_messages(
             job.title, joined, parts=len(chunks), kind=job.kind, language=job.language
         )
-        summary = parse_summary(self._call(messages, SCHEMA, MAX_TOKENS, job, on_token), version)
+        raw = self._call(messages, schema_for(job.language), MAX_TOKENS, job, on_token)
+        summary = parse_summary(raw, version)
         if summary is None:
             return None
         return dataclasses.replace(summary, notes=tuple(notes))

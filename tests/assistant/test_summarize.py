@@ -25,6 +25,11 @@ def test_schema_bounds_every_string() -> None:
     props = SCHEMA["properties"]
     assert props["summary"]["maxLength"] <= 200
     assert props["key_points"]["items"]["maxLength"] <= 120
+    from assistant.prompts import schema_for
+
+    assert schema_for("zh")["properties"]["summary"]["maxLength"] <= 40
+    assert schema_for("zh")["properties"]["key_points"] == props["key_points"]
+    assert schema_for("en") is SCHEMA
 
 
 def test_parse_summary_rejects_garbage() -> None:
