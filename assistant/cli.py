@@ -208,7 +208,14 @@ def cmd_summarize(args: argparse.Namespace) -> int:
         def on_token(piece: str) -> None:
             print(piece, end="", file=sys.stderr, flush=True)
 
-        summary = sift.summarize_file(args.file, on_token=on_token if streamed else None)
+        def on_progress(progress: Progress) -> None:
+            print(f"[{progress.message}]", file=sys.stderr, flush=True)
+
+        summary = sift.summarize_file(
+            args.file,
+            on_token=on_token if streamed else None,
+            on_progress=on_progress if streamed else None,
+        )
         if streamed:
             print(file=sys.stderr)
         if args.json:
@@ -220,6 +227,8 @@ def cmd_summarize(args: argparse.Namespace) -> int:
                 print(f"  - {point}")
             for action in summary.action_items:
                 print(f"  → {action}")
+            for note in summary.notes:
+                print(f"  ({note})")
     return 0
 
 

@@ -32,6 +32,7 @@ from assistant.actions.records import write_bills_csv
 from assistant.errors import ModelError
 from assistant.errors import NotFoundError
 from assistant.errors import UserError
+from assistant.fields import extract_fields
 from assistant.intake import Intake
 from assistant.junk import JunkFilter
 from assistant.learning import Learner
@@ -203,7 +204,11 @@ class Sift:
         with self._lock:
             if self._pipeline is None:
                 generator = self.generator() if self.settings.summarize else None
-                summarizer = Summarizer(generator, unavailable_reason=self._generator_error or "")
+                summarizer = Summarizer(
+                    generator,
+                    unavailable_reason=self._generator_error or "",
+                    max_chunks=self.settings.summary_max_chunks,
+                )
                 self._pipeline = Pipeline(
                     self.store, self.embedder, self.triage, self.junk, summarizer, self._progress
                 )
@@ -359,9 +364,18 @@ class Sift:
         )
 
     def summarize_file(
-        self, path: Path | str, *, on_token: Callable[[str], None] | None = None
+        self,
+        path: Path | str,
+        *,
+        on_token: Callable[[str], None] | None = None,
+        on_progress: Callable[[Progress], None] | None = None,
+        cancel: threading.Event | None = None,
     ) -> Summary:
-        """Summarize one file without storing it."""
+        """Summarize one file without storing it.
+
+        Long files go through map-reduce: ``on_progress`` hears of each part
+        read, ``on_token`` receives the final summary as it is written.
+        """
         from assistant.extract import extract_file  # noqa: PLC0415
 
         extracted = extract_file(Path(path), max_bytes=self.settings.max_file_mb * 1024 * 1024)
@@ -371,6 +385,11 @@ class Sift:
             kind=extracted.kind,
             language=extracted.language,
             on_token=on_token,
+            on_progress=on_progress,
+            cancel=cancel,
+            fields=extract_fields(
+                extracted.title, extracted.text, extracted.metadata, language=extracted.language
+            ),
         )
 
     # -- feedback ----------------------------------------------------------

@@ -281,6 +281,7 @@ class Pipeline:
             language=item.language,
             on_token=on_token,
             cancel=cancel,
+            fields=item.fields,
         )
         if store:
             self.store.update_item(item.id, summary=summary_json(summary))

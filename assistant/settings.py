@@ -40,6 +40,8 @@ class Settings:
         trash_days: days a file stays in Sift's trash before ``purge_trash`` removes it.
         train_interval_hours: also train when this long passed since the last round
             and there is at least one new label (0: only every ``train_min_feedback``).
+        summary_max_chunks: a long text is summarized from at most this many parts
+            (map-reduce); beyond it, parts are sampled evenly and the summary says so.
     """
 
     generator: str = "qwen2.5-0.5b"
@@ -57,6 +59,7 @@ class Settings:
     promote_tolerance: float = 0.02
     trash_days: int = 30
     train_interval_hours: float = 24.0
+    summary_max_chunks: int = 8
     extra: dict[str, Any] = field(default_factory=dict)
 
     def replace(self, **changes: Any) -> Settings:

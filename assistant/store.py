@@ -76,6 +76,7 @@ def _summary(row: dict[str, Any]) -> Summary | None:
         action_items=tuple(raw.get("action_items", ())),
         extractive=bool(raw.get("extractive", False)),
         model_version=str(raw.get("model_version", "")),
+        notes=tuple(raw.get("notes", ())),
     )
 
 
@@ -88,6 +89,7 @@ def summary_json(summary: Summary) -> str:
             "action_items": list(summary.action_items),
             "extractive": summary.extractive,
             "model_version": summary.model_version,
+            "notes": list(summary.notes),
         },
         ensure_ascii=False,
     )

@@ -159,6 +159,8 @@ class Summary:
         extractive: True when the LLM was unavailable and the summary was
             built from the item's own sentences.
         model_version: the model that wrote it (``extractive`` otherwise).
+        notes: how it was made, for the reader: parts of a long text that were
+            skipped, details the cross-check dropped or flagged.
     """
 
     one_line: str
@@ -166,6 +168,7 @@ class Summary:
     action_items: tuple[str, ...] = ()
     extractive: bool = False
     model_version: str = ""
+    notes: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)

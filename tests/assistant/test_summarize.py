@@ -25,6 +25,11 @@ def test_schema_bounds_every_string() -> None:
     props = SCHEMA["properties"]
     assert props["summary"]["maxLength"] <= 200
     assert props["key_points"]["items"]["maxLength"] <= 120
+    from assistant.prompts import schema_for
+
+    assert schema_for("zh")["properties"]["summary"]["maxLength"] <= 40
+    assert schema_for("zh")["properties"]["key_points"] == props["key_points"]
+    assert schema_for("en") is SCHEMA
 
 
 def test_parse_summary_rejects_garbage() -> None:
@@ -72,8 +77,8 @@ def test_extractive_summary_of_empty_text_uses_title() -> None:
 
 
 def test_invented_numbers_are_caught() -> None:
-    from assistant.summarize import grounded
-    from assistant.summarize import unsupported_numbers
+    from assistant.grounding import grounded
+    from assistant.grounding import unsupported_numbers
     from assistant.types import Summary
 
     source = "Invoice 2041: $1,250.00 due on 5 December at 10:30."
@@ -83,3 +88,17 @@ def test_invented_numbers_are_caught() -> None:
     checked = grounded(summary, source)
     assert checked is not None and checked.key_points == ("Due 5 December",)
     assert grounded(Summary("Pay $999 now"), source) is None
+
+
+def test_a_one_line_summary_that_copies_the_title_gives_way_to_a_fact() -> None:
+    from assistant.summarize import beyond_title
+    from assistant.types import Summary
+
+    copied = Summary("Q1 hiring plan - review by Wednesday", key_points=("Two engineers", "Budget"))
+    better = beyond_title(copied, "Q1 hiring plan - can you review by Wednesday?")
+    assert better.one_line == "Two engineers" and better.key_points == ("Budget",)
+    echoed = beyond_title(Summary("邮件标题：天冷了，多穿衣服"), "天气提醒")
+    assert echoed.one_line == "天冷了，多穿衣服"
+    own = Summary("Design review moved to Thursday", key_points=("Room 4B",))
+    assert beyond_title(own, "Invitation: Design review") == own
+    assert beyond_title(own, "") == own
