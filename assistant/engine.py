@@ -8,6 +8,7 @@ from its worker threads only.
 
 from __future__ import annotations
 
+import dataclasses
 import itertools
 import logging
 import threading
@@ -402,3 +403,55 @@ class Sift:
         }
         counts["data_dir"] = str(self.paths.data)
         return counts
+
+    # -- gui ---------------------------------------------------------------
+
+    def quoted_text(self, item_id: int) -> str:
+        """The quoted reply text split off a mail (the GUI folds it under a toggle)."""
+        return self.store.quoted_text(item_id)
+
+    def pause_source(self, source_id: int, *, paused: bool = True) -> None:
+        """Stop (or resume) watching a source; its items stay."""
+        self.store.set_source_paused(source_id, paused=paused)
+
+    def update_settings(self, **changes: Any) -> settings_module.Settings:
+        """Change and save user settings; model changes apply to models loaded later.
+
+        Raises:
+            UserError: an unknown setting name.
+        """
+        unknown = set(changes) - {f.name for f in dataclasses.fields(settings_module.Settings)}
+        if unknown:
+            raise UserError(f"unknown settings: {', '.join(sorted(unknown))}")
+        self.settings = self.settings.replace(**changes)
+        settings_module.save(self.settings, self.paths.settings)
+        return self.settings
+
+    def loaded_models(self) -> dict[str, str | None]:
+        """What is loaded now: the LLM, the embedder (``None``: not loaded yet)."""
+        with self._lock:
+            return {
+                "generator": self._generator.info.version if self._generator else None,
+                "generator_error": self._generator_error,
+                "embedder": self._embedder.info.version if self._embedder else None,
+            }
+
+    def clear_all_data(self) -> None:
+        """Delete everything stored (items, feedback, trained models); sources stay on disk.
+
+        The database is deleted and created afresh, so nothing of it lingers
+        in free pages or the WAL.
+        """
+        import shutil  # noqa: PLC0415
+
+        with self._lock:
+            self.store.close()
+            for suffix in ("", "-wal", "-shm"):
+                path = self.paths.database.with_name(self.paths.database.name + suffix)
+                path.unlink(missing_ok=True)
+            shutil.rmtree(self.paths.heads, ignore_errors=True)
+            self.store = Store(self.paths.database)
+            self.intake = Intake(self.store, max_bytes=self.settings.max_file_mb * 1024 * 1024)
+            self._junk = None
+            self._triage = None
+            self._pipeline = None

@@ -37,6 +37,9 @@ class Settings:
         stability_seconds: a watched file must be unchanged this long before it is read.
         train_min_feedback: new labels after which the category head is retrained.
         promote_tolerance: a candidate may be this much less accurate and still be promoted.
+        notify_priority: the GUI notifies about new items at least this urgent (0–1).
+        train_interval_hours: how often the GUI checks whether to fine-tune.
+        ui_language: the GUI's language, ``en`` or ``zh`` ("" : the system's).
     """
 
     generator: str = "qwen2.5-0.5b"
@@ -52,6 +55,9 @@ class Settings:
     stability_seconds: float = 1.0
     train_min_feedback: int = 25
     promote_tolerance: float = 0.02
+    notify_priority: float = 0.8
+    train_interval_hours: float = 24.0
+    ui_language: str = ""
     extra: dict[str, Any] = field(default_factory=dict)
 
     def replace(self, **changes: Any) -> Settings:

@@ -9,6 +9,7 @@ value rather than by their display strings.
 from __future__ import annotations
 
 import enum
+from collections.abc import Mapping
 from pathlib import PurePath
 from typing import Any
 
@@ -20,11 +21,16 @@ from PySide6.QtCore import QSortFilterProxyModel
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QBrush
 from PySide6.QtGui import QColor
+from PySide6.QtGui import QFont
 
 from assistant.report import category_text
 from assistant.types import Item
 from assistant.types import ItemKind
 from assistant.types import ItemState
+from ui.i18n import tr
+from ui.overview import ALL_ITEMS
+from ui.overview import ItemFilter
+from ui.overview import matches
 
 ITEM_ROLE = Qt.ItemDataRole.UserRole + 1
 SORT_ROLE = Qt.ItemDataRole.UserRole + 2
@@ -32,6 +38,9 @@ SORT_ROLE = Qt.ItemDataRole.UserRole + 2
 ERROR_TEXT = "⚠ error"
 JUNK_BADGE = "⊘ junk"
 UNSURE_JUNK_BADGE = "junk?"
+UNREAD_BADGE = "●"
+PENDING_BADGE = "◆"
+ERROR_BADGE = "⚠"
 
 _ERROR_COLOUR = QColor("#b3261e")
 _JUNK_COLOUR = QColor("#777777")
@@ -42,15 +51,17 @@ Index = QModelIndex | QPersistentModelIndex
 class Column(enum.IntEnum):
     """The table's columns, in order."""
 
-    TITLE = 0
-    SOURCE = 1
-    CATEGORY = 2
-    JUNK = 3
-    PRIORITY = 4
-    DATE = 5
+    STATUS = 0
+    TITLE = 1
+    SOURCE = 2
+    CATEGORY = 3
+    JUNK = 4
+    PRIORITY = 5
+    DATE = 6
 
 
 HEADERS = {
+    Column.STATUS: "",
     Column.TITLE: "Title",
     Column.SOURCE: "From/Path",
     Column.CATEGORY: "Category",
@@ -81,13 +92,30 @@ def junk_badge(item: Item) -> str:
     return JUNK_BADGE if item.is_junk else ""
 
 
+def status_badges(item: Item, *, read: bool, open_count: int) -> str:
+    """The status column: ``●`` unread, ``◆N`` open suggestions, ``⚠`` error."""
+    if item.state == ItemState.ERROR:
+        return ERROR_BADGE
+    parts = [] if read else [UNREAD_BADGE]
+    if open_count:
+        parts.append(f"{PENDING_BADGE}{open_count}")
+    return " ".join(parts)
+
+
 class ItemTableModel(QAbstractTableModel):
-    """Items as rows: Title, From/Path, Category, Junk, Priority, Date."""
+    """Items as rows: status badges, Title, From/Path, Category, Junk, Priority, Date.
+
+    Attributes:
+        read_ids: items the user has opened (unread rows are bold).
+        open_kinds: item id -> kinds of its open suggestions (the ◆ badge).
+    """
 
     def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
         self._items: list[Item] = []
         self._rows: dict[int, int] = {}  # item id -> row
+        self.read_ids: set[int] = set()
+        self.open_kinds: Mapping[int, tuple[str, ...]] = {}
 
     # -- Qt overrides -----------------------------------------------------
 
@@ -108,7 +136,13 @@ class ItemTableModel(QAbstractTableModel):
             and role == Qt.ItemDataRole.DisplayRole
             and 0 <= section < len(Column)
         ):
-            return HEADERS[Column(section)]
+            return tr(HEADERS[Column(section)]) if HEADERS[Column(section)] else ""
+        if (
+            orientation == Qt.Orientation.Horizontal
+            and role == Qt.ItemDataRole.ToolTipRole
+            and section == Column.STATUS
+        ):
+            return tr("● unread, ◆ open suggestions, ⚠ could not be read")
         return None
 
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
@@ -117,9 +151,19 @@ class ItemTableModel(QAbstractTableModel):
         item = self._items[index.row()]
         column = Column(index.column())
         if role == Qt.ItemDataRole.DisplayRole:
+            if column == Column.STATUS:
+                return self.status_text(item)
             return self._display(item, column)
         if role == SORT_ROLE:
+            if column == Column.STATUS:
+                # Unread first, then by open suggestions (an int: cheap to compare).
+                unread = 0 if item.id in self.read_ids else 1000
+                return unread + len(self.open_kinds.get(item.id, ()))
             return self._sort_key(item, column)
+        if role == Qt.ItemDataRole.FontRole and item.id not in self.read_ids:
+            font = QFont()
+            font.setBold(item.state != ItemState.ERROR)
+            return font
         if role == ITEM_ROLE:
             return item
         if role == Qt.ItemDataRole.ToolTipRole:
@@ -131,7 +175,63 @@ class ItemTableModel(QAbstractTableModel):
                 return QBrush(_JUNK_COLOUR)
         if role == Qt.ItemDataRole.TextAlignmentRole and column == Column.PRIORITY:
             return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        if role == Qt.ItemDataRole.ToolTipRole and column == Column.STATUS:
+            return self._status_tooltip(item)
         return None
+
+    def status_text(self, item: Item) -> str:
+        """The status column's badges for one item."""
+        read = item.id in self.read_ids
+        return status_badges(item, read=read, open_count=len(self.open_kinds.get(item.id, ())))
+
+    def _status_tooltip(self, item: Item) -> str:
+        if item.state == ItemState.ERROR:
+            return f"{tr('Could not read this item')}: {item.error or 'unknown reason'}"
+        kinds = self.open_kinds.get(item.id, ())
+        parts = [tr("read") if item.id in self.read_ids else tr("unread")]
+        if kinds:
+            parts.append(
+                tr("open suggestions") + ": " + ", ".join(k.replace("_", " ") for k in kinds)
+            )
+        return "; ".join(parts)
+
+    # -- badges -----------------------------------------------------------
+
+    def set_open_kinds(self, open_kinds: Mapping[int, tuple[str, ...]]) -> None:
+        """New open-suggestion badges for every row."""
+        self.open_kinds = open_kinds
+        self._column_changed(Column.STATUS)
+
+    def set_item_open_kinds(self, item_id: int, kinds: tuple[str, ...]) -> None:
+        """New open-suggestion badge for one item."""
+        self.open_kinds = {**self.open_kinds, item_id: kinds}
+        self._row_changed(item_id)
+
+    def set_read(self, item_id: int, *, read: bool = True) -> None:
+        """Mark one item read or unread."""
+        if read == (item_id in self.read_ids):
+            return
+        if read:
+            self.read_ids.add(item_id)
+        else:
+            self.read_ids.discard(item_id)
+        self._row_changed(item_id)
+
+    def unread_count(self) -> int:
+        """Rows not opened yet (errors excluded)."""
+        return sum(
+            1 for i in self._items if i.id not in self.read_ids and i.state != ItemState.ERROR
+        )
+
+    def _row_changed(self, item_id: int) -> None:
+        row = self._rows.get(item_id)
+        if row is not None:
+            self.dataChanged.emit(self.index(row, 0), self.index(row, len(Column) - 1))
+
+    def _column_changed(self, column: int) -> None:
+        if self._items:
+            last = len(self._items) - 1
+            self.dataChanged.emit(self.index(0, column), self.index(last, column))
 
     # -- content ----------------------------------------------------------
 
@@ -159,6 +259,10 @@ class ItemTableModel(QAbstractTableModel):
         last = self.index(row, len(Column) - 1)
         self.dataChanged.emit(self.index(row, 0), last)
         return True
+
+    def items(self) -> list[Item]:
+        """Every row's item (a copy of the list)."""
+        return list(self._items)
 
     def item_at(self, row: int) -> Item:
         """The item on one row (of this model, not of a proxy)."""
@@ -222,9 +326,25 @@ class ItemTableModel(QAbstractTableModel):
 
 
 class ItemSortProxy(QSortFilterProxyModel):
-    """Sorts ``ItemTableModel`` rows by value (``SORT_ROLE``)."""
+    """Sorts ``ItemTableModel`` rows by value (``SORT_ROLE``) and applies an ``ItemFilter``."""
 
     def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
         self.setSortRole(SORT_ROLE)
         self.setDynamicSortFilter(True)
+        self.item_filter: ItemFilter = ALL_ITEMS
+
+    def set_filter(self, item_filter: ItemFilter) -> None:
+        """Show only the items ``item_filter`` selects."""
+        self.beginFilterChange()
+        self.item_filter = item_filter
+        self.endFilterChange(QSortFilterProxyModel.Direction.Rows)
+
+    def filterAcceptsRow(self, source_row: int, source_parent: Index) -> bool:
+        if self.item_filter is ALL_ITEMS:
+            return True
+        model = self.sourceModel()
+        if not isinstance(model, ItemTableModel):
+            return True
+        item = model.item_at(source_row)
+        return matches(self.item_filter, item, model.open_kinds, read=item.id in model.read_ids)

@@ -1,0 +1,253 @@
+"""The dashboard: what Sift learned, which models serve, and what it is doing now.
+
+``collect_dashboard`` runs on the engine thread and returns a frozen
+``DashboardData``; the window only draws it. Engines with ``Sift.metrics``
+and ``Sift.model_versions`` supply the figures; older ones fall back to the
+feedback rows and the model table the store already has.
+"""
+
+from __future__ import annotations
+
+import json
+from collections import defaultdict
+from dataclasses import dataclass
+from typing import Any
+
+from PySide6.QtCore import Qt
+from PySide6.QtCore import Slot
+from PySide6.QtWidgets import QAbstractItemView
+from PySide6.QtWidgets import QFormLayout
+from PySide6.QtWidgets import QHBoxLayout
+from PySide6.QtWidgets import QHeaderView
+from PySide6.QtWidgets import QLabel
+from PySide6.QtWidgets import QProgressBar
+from PySide6.QtWidgets import QPushButton
+from PySide6.QtWidgets import QTableWidget
+from PySide6.QtWidgets import QTableWidgetItem
+from PySide6.QtWidgets import QVBoxLayout
+from PySide6.QtWidgets import QWidget
+
+from assistant.engine import Sift
+from assistant.types import Progress
+from assistant.types import Verdict
+from ui import features
+from ui.chart import LineChart
+from ui.client import EngineClient
+from ui.i18n import tr
+
+# Progress stages -> the bar that shows them.
+STAGE_BARS = {"read": "scan", "classify": "queue", "summarize": "queue", "model": "model"}
+STAGE_BARS |= {"train": "training", "training": "training"}
+
+
+@dataclass(frozen=True, slots=True)
+class ModelVersionRow:
+    """One trained model version."""
+
+    task: str
+    version: str
+    created_at: str
+    active: bool
+    accuracy: float | None
+
+
+@dataclass(frozen=True, slots=True)
+class DashboardData:
+    """Everything the dashboard draws.
+
+    Attributes:
+        acceptance: ``(day, accepted / decided)`` per day with feedback.
+        accuracy: ``(version, held-out accuracy)`` per trained version.
+        versions: model versions, newest first.
+        queue: items waiting for classification or a summary.
+        items: live items.
+    """
+
+    acceptance: tuple[tuple[str, float], ...] = ()
+    accuracy: tuple[tuple[str, float], ...] = ()
+    versions: tuple[ModelVersionRow, ...] = ()
+    queue: int = 0
+    items: int = 0
+
+
+def acceptance_by_day(verdicts: list[tuple[str, str]]) -> list[tuple[str, float]]:
+    """Accepted share of accept/reject verdicts per day, from ``(created_at, verdict)``."""
+    days: dict[str, list[int]] = defaultdict(lambda: [0, 0])
+    for created_at, verdict in verdicts:
+        if verdict in (Verdict.ACCEPT, Verdict.REJECT):
+            day = days[created_at[:10]]
+            day[0] += verdict == Verdict.ACCEPT
+            day[1] += 1
+    return [(day, a / n) for day, (a, n) in sorted(days.items()) if n]
+
+
+def _accuracy(metrics: Any) -> float | None:
+    if isinstance(metrics, str):
+        try:
+            metrics = json.loads(metrics or "{}")
+        except ValueError:
+            return None
+    if not isinstance(metrics, dict):
+        return None
+    for key in ("new_accuracy", "accuracy", "held_out_accuracy"):
+        if isinstance(metrics.get(key), int | float):
+            return float(metrics[key])
+    return None
+
+
+def _version_row(row: Any) -> ModelVersionRow:
+    get = row.get if isinstance(row, dict) else lambda key, default=None: getattr(row, key, default)
+    return ModelVersionRow(
+        task=str(get("task", "")),
+        version=str(get("version", "")),
+        created_at=str(get("created_at", ""))[:16].replace("T", " "),
+        active=bool(get("active", False)),
+        accuracy=_accuracy(get("metrics", None))
+        if get("accuracy", None) is None
+        else float(get("accuracy")),
+    )
+
+
+def collect_dashboard(sift: Sift) -> DashboardData:
+    """Read the dashboard's figures (on the engine thread)."""
+    feedback = sift.store.feedback()
+    acceptance = acceptance_by_day([(f.created_at, str(f.verdict)) for f in feedback])
+    rows = sift.model_versions() if features.has("model_versions") else sift.store.model_versions()
+    versions = [_version_row(row) for row in rows]
+    accuracy = [(v.version, v.accuracy) for v in versions if v.accuracy is not None]
+    counts = sift.store.counts()
+    return DashboardData(
+        acceptance=tuple(acceptance),
+        accuracy=tuple(accuracy),  # type: ignore[arg-type]
+        versions=tuple(reversed(versions)),
+        queue=int(counts["pending"]),
+        items=int(counts["items"]),
+    )
+
+
+class DashboardWindow(QWidget):
+    """Charts, training history with rollback, and progress bars.
+
+    Args:
+        engine: the handle on the engine thread.
+        parent: the main window (the dashboard is a separate window).
+    """
+
+    def __init__(self, engine: EngineClient, parent: QWidget | None = None) -> None:
+        super().__init__(parent, Qt.WindowType.Window)
+        self.engine = engine
+        self.data = DashboardData()
+        self.setWindowTitle(f"Sift — {tr('Dashboard')}")
+        self.acceptance_chart = LineChart(tr("Acceptance rate"), self)
+        self.accuracy_chart = LineChart(tr("Accuracy"), self)
+        charts = QHBoxLayout()
+        charts.addWidget(self.acceptance_chart)
+        charts.addWidget(self.accuracy_chart)
+        self.versions = QTableWidget(0, 5, self)
+        self.versions.setHorizontalHeaderLabels(
+            [tr(h) for h in ("Task", "Version", "Accuracy", "Created", "Active")]
+        )
+        self.versions.verticalHeader().hide()
+        self.versions.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.versions.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.versions.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        header = self.versions.horizontalHeader()
+        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        header.setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
+        self.rollback_button = QPushButton(tr("Roll back to this version"), self)
+        self.rollback_button.clicked.connect(self.rollback_selected)
+        self.rollback_button.setEnabled(False)
+        self.versions.itemSelectionChanged.connect(self._update_rollback)
+        self.refresh_button = QPushButton(tr("Refresh now"), self)
+        self.refresh_button.clicked.connect(self.refresh)
+        history_buttons = QHBoxLayout()
+        history_buttons.addWidget(self.refresh_button)
+        history_buttons.addStretch(1)
+        history_buttons.addWidget(self.rollback_button)
+        self.bars: dict[str, QProgressBar] = {}
+        progress = QFormLayout()
+        for key, title in (
+            ("scan", "Scan"),
+            ("queue", "Queue"),
+            ("model", "Model load"),
+            ("training", "Training"),
+        ):
+            bar = QProgressBar(self)
+            bar.setRange(0, 1)
+            bar.setValue(0)
+            bar.setFormat("%v/%m")
+            self.bars[key] = bar
+            progress.addRow(tr(title), bar)
+        self.queue_label = QLabel(self)
+        layout = QVBoxLayout(self)
+        layout.addLayout(charts, 2)
+        title = QLabel(f"<b>{tr('Training history')}</b>", self)
+        layout.addWidget(title)
+        layout.addWidget(self.versions, 1)
+        layout.addLayout(history_buttons)
+        layout.addLayout(progress)
+        layout.addWidget(self.queue_label)
+        self.resize(760, 560)
+        engine.worker.progress_changed.connect(self.on_progress)
+        engine.worker.trained.connect(self._on_trained)
+
+    @Slot()
+    def refresh(self) -> None:
+        """Ask the engine for fresh figures."""
+        self.engine.call(collect_dashboard, self.show_data)
+
+    def show_data(self, data: DashboardData) -> None:
+        """Draw ``data``."""
+        self.data = data
+        self.acceptance_chart.set_series(data.acceptance)
+        self.accuracy_chart.set_series(data.accuracy)
+        self.versions.setRowCount(len(data.versions))
+        for n, row in enumerate(data.versions):
+            accuracy = "—" if row.accuracy is None else f"{row.accuracy:.1%}"
+            for column, text in enumerate(
+                (row.task, row.version, accuracy, row.created_at, "✓" if row.active else "")
+            ):
+                self.versions.setItem(n, column, QTableWidgetItem(text))
+        self.queue_label.setText(f"{tr('Queue')}: {data.queue} / {data.items} {tr('items')}")
+        self._update_rollback()
+
+    def selected_version(self) -> ModelVersionRow | None:
+        rows = self.versions.selectionModel().selectedRows()
+        return self.data.versions[rows[0].row()] if rows else None
+
+    @Slot()
+    def _update_rollback(self) -> None:
+        row = self.selected_version()
+        self.rollback_button.setEnabled(
+            features.has("rollback") and row is not None and not row.active
+        )
+
+    @Slot()
+    def rollback_selected(self) -> None:
+        """Serve the selected version again (engines with ``Sift.rollback``)."""
+        row = self.selected_version()
+        if row is None or not features.has("rollback"):
+            return
+        task, version = row.task, row.version
+        self.engine.call(lambda sift: sift.rollback(task, version), self._after_rollback)
+
+    def _after_rollback(self, _result: object) -> None:
+        self.refresh()
+        self.engine.load_items()
+
+    @Slot(object)
+    def on_progress(self, progress: Progress) -> None:
+        """Move the bar of a progress stage."""
+        bar = self.bars.get(STAGE_BARS.get(progress.stage, ""))
+        if bar is None:
+            return
+        total = progress.total if progress.total > 0 else max(progress.done, 1)
+        bar.setRange(0, total)
+        bar.setValue(min(progress.done, total))
+
+    @Slot(object)
+    def _on_trained(self, _report: object) -> None:
+        bar = self.bars["training"]
+        bar.setRange(0, 1)
+        bar.setValue(1)
+        self.refresh()
