@@ -9,7 +9,6 @@ feedback rows and the model table the store already has.
 from __future__ import annotations
 
 import json
-from collections import defaultdict
 from dataclasses import dataclass
 from typing import Any
 
@@ -38,6 +37,7 @@ from ui.i18n import tr
 # Progress stages -> the bar that shows them.
 STAGE_BARS = {"read": "scan", "classify": "queue", "summarize": "queue", "model": "model"}
 STAGE_BARS |= {"train": "training", "training": "training"}
+ACCEPT_REJECT = frozenset({Verdict.ACCEPT, Verdict.REJECT})
 
 
 @dataclass(frozen=True, slots=True)
@@ -70,15 +70,27 @@ class DashboardData:
     items: int = 0
 
 
-def acceptance_by_day(verdicts: list[tuple[str, str]]) -> list[tuple[str, float]]:
-    """Accepted share of accept/reject verdicts per day, from ``(created_at, verdict)``."""
-    days: dict[str, list[int]] = defaultdict(lambda: [0, 0])
-    for created_at, verdict in verdicts:
-        if verdict in (Verdict.ACCEPT, Verdict.REJECT):
-            day = days[created_at[:10]]
-            day[0] += verdict == Verdict.ACCEPT
-            day[1] += 1
-    return [(day, a / n) for day, (a, n) in sorted(days.items()) if n]
+def acceptance_series(
+    verdicts: list[tuple[str, str]], *, points: int = 20
+) -> list[tuple[str, float]]:
+    """Accepted share of accept/reject verdicts over time, in up to ``points`` slices.
+
+    Args:
+        verdicts: ``(created_at, verdict)`` in the order they were given.
+        points: how many equal slices of decisions to plot.
+
+    Returns:
+        ``(date of the slice's last decision, accepted / decided)`` per slice.
+    """
+    decided = [(when, v == Verdict.ACCEPT) for when, v in verdicts if v in ACCEPT_REJECT]
+    if not decided:
+        return []
+    size = max(1, -(-len(decided) // points))  # ceiling division
+    series = []
+    for start in range(0, len(decided), size):
+        chunk = decided[start : start + size]
+        series.append((chunk[-1][0][:10], sum(ok for _, ok in chunk) / len(chunk)))
+    return series
 
 
 def _accuracy(metrics: Any) -> float | None:
@@ -111,7 +123,7 @@ def _version_row(row: Any) -> ModelVersionRow:
 def collect_dashboard(sift: Sift) -> DashboardData:
     """Read the dashboard's figures (on the engine thread)."""
     feedback = sift.store.feedback()
-    acceptance = acceptance_by_day([(f.created_at, str(f.verdict)) for f in feedback])
+    acceptance = acceptance_series([(f.created_at, str(f.verdict)) for f in feedback])
     rows = sift.model_versions() if features.has("model_versions") else sift.store.model_versions()
     versions = [_version_row(row) for row in rows]
     accuracy = [(v.version, v.accuracy) for v in versions if v.accuracy is not None]
@@ -209,6 +221,9 @@ class DashboardWindow(QWidget):
             ):
                 self.versions.setItem(n, column, QTableWidgetItem(text))
         self.queue_label.setText(f"{tr('Queue')}: {data.queue} / {data.items} {tr('items')}")
+        queue = self.bars["queue"]
+        queue.setRange(0, max(data.items, 1))
+        queue.setValue(data.items - data.queue)
         self._update_rollback()
 
     def selected_version(self) -> ModelVersionRow | None:

@@ -117,7 +117,7 @@ class MainWindow(QMainWindow):
         self.splitter.setStretchFactor(1, 3)
         self.splitter.setStretchFactor(2, 2)
         self.splitter.setCollapsible(1, False)  # noqa: FBT003 - Qt API
-        self.splitter.setSizes([190, 470, 364])
+        self.splitter.setSizes([180, 500, 344])
         self.setCentralWidget(self.splitter)
 
         self.search_box = QLineEdit(self)
@@ -167,14 +167,15 @@ class MainWindow(QMainWindow):
         table.verticalHeader().hide()
         # Fixed row heights: the view never measures 10,000 rows.
         table.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
+        table.verticalHeader().setDefaultSectionSize(table.fontMetrics().height() + 8)
         header = table.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         header.setStretchLastSection(False)
         header.setSectionResizeMode(Column.TITLE, QHeaderView.ResizeMode.Stretch)
         for column, width in (
             (Column.STATUS, 44),
-            (Column.SOURCE, 110),
-            (Column.CATEGORY, 100),
+            (Column.SOURCE, 118),
+            (Column.CATEGORY, 104),
             (Column.JUNK, 50),
             (Column.PRIORITY, 52),
             (Column.DATE, 112),

@@ -91,6 +91,12 @@ class ThemeFollower(QObject):
         """Use the palette of ``scheme``."""
         self.scheme = scheme
         self.app.setPalette(palette_for(scheme))
+        # Widgets with a style sheet keep the palette they were polished with;
+        # setting the sheet again re-polishes them with the new one.
+        for widget in self.app.allWidgets():
+            sheet = widget.styleSheet()
+            if sheet:
+                widget.setStyleSheet(sheet)
 
     @staticmethod
     def force(app: QApplication, scheme: Qt.ColorScheme) -> None:
