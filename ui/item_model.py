@@ -29,6 +29,7 @@ from assistant.types import ItemKind
 from assistant.types import ItemState
 from ui.i18n import tr
 from ui.overview import ALL_ITEMS
+from ui.overview import FilterKind
 from ui.overview import ItemFilter
 from ui.overview import matches
 
@@ -333,11 +334,22 @@ class ItemSortProxy(QSortFilterProxyModel):
         self.setSortRole(SORT_ROLE)
         self.setDynamicSortFilter(True)
         self.item_filter: ItemFilter = ALL_ITEMS
+        self._kept: set[int] = set()
 
     def set_filter(self, item_filter: ItemFilter) -> None:
         """Show only the items ``item_filter`` selects."""
         self.beginFilterChange()
         self.item_filter = item_filter
+        # Rows unread when the Unread view opens stay in it once read, as in
+        # Thunderbird: reading an item must not pull it from under the cursor.
+        model = self.sourceModel()
+        self._kept = set()
+        if item_filter.kind == FilterKind.UNREAD and isinstance(model, ItemTableModel):
+            self._kept = {
+                i.id
+                for i in model.items()
+                if matches(item_filter, i, model.open_kinds, read=i.id in model.read_ids)
+            }
         self.endFilterChange(QSortFilterProxyModel.Direction.Rows)
 
     def filterAcceptsRow(self, source_row: int, source_parent: Index) -> bool:
@@ -347,4 +359,6 @@ class ItemSortProxy(QSortFilterProxyModel):
         if not isinstance(model, ItemTableModel):
             return True
         item = model.item_at(source_row)
+        if item.id in self._kept:
+            return True
         return matches(self.item_filter, item, model.open_kinds, read=item.id in model.read_ids)

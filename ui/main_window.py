@@ -12,15 +12,16 @@ from __future__ import annotations
 
 import time
 
+from PySide6.QtCore import QEvent
 from PySide6.QtCore import QItemSelection
+from PySide6.QtCore import QObject
 from PySide6.QtCore import QSignalBlocker
 from PySide6.QtCore import Qt
 from PySide6.QtCore import QTimer
 from PySide6.QtCore import Signal
 from PySide6.QtCore import Slot
 from PySide6.QtGui import QCloseEvent
-from PySide6.QtGui import QKeySequence
-from PySide6.QtGui import QShortcut
+from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import QAbstractItemView
 from PySide6.QtWidgets import QHeaderView
 from PySide6.QtWidgets import QLabel
@@ -127,9 +128,7 @@ class MainWindow(QMainWindow):
         self.search_box.setMaximumWidth(320)
         self.search_box.returnPressed.connect(self._on_search)
         self.search_box.textChanged.connect(self._on_search_text_changed)
-        clear = QShortcut(QKeySequence(Qt.Key.Key_Escape), self.search_box)
-        clear.setContext(Qt.ShortcutContext.WidgetShortcut)
-        clear.activated.connect(self.clear_search)
+        self.search_box.installEventFilter(self)
         build_menus(self)
 
         self.status_label = QLabel(tr("Starting…"), self)
@@ -518,6 +517,19 @@ class MainWindow(QMainWindow):
         self.show_message(f"⚠ {message}")
 
     # -- Qt overrides -----------------------------------------------------
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        # Esc in the search box leaves the search (a key event, not a shortcut:
+        # it works whether or not the window is the active one).
+        if (
+            watched is self.search_box
+            and event.type() == QEvent.Type.KeyPress
+            and isinstance(event, QKeyEvent)
+            and event.key() == Qt.Key.Key_Escape
+        ):
+            self.clear_search()
+            return True
+        return super().eventFilter(watched, event)
 
     def closeEvent(self, event: QCloseEvent) -> None:
         self._left_item()

@@ -8,6 +8,9 @@
 # changed item, so an ingest of a few thousand mails would crash Sift.
 # ``True`` and ``False`` are static singletons that are never freed, so giving
 # them a huge reference count is harmless (done on any PySide6 version);
+# ``None`` gets the same: a Python ``data()`` of a Qt item model that returns
+# ``None`` (the normal "no data for this role") loses one reference to it per
+# call on the same release, and views call ``data()`` thousands of times.
 # CPython 3.12+ makes them immortal (reference counts are ignored), so
 # nothing is done there.
 """
@@ -32,11 +35,11 @@ def emit_drops_true_references() -> bool:
 
 
 def pin_booleans() -> bool:
-    """Give ``True`` and ``False`` spare references if needed; returns whether it did."""
+    """Give ``True``, ``False`` and ``None`` spare references if needed; returns whether it did."""
     global _pinned  # once per process
     if _pinned or not emit_drops_true_references():
         return False
-    for value in (True, False):
+    for value in (True, False, None):
         # ob_refcnt is the first field of every CPython object.
         ctypes.c_ssize_t.from_address(id(value)).value += EXTRA_REFERENCES
     _pinned = True
