@@ -39,8 +39,9 @@ SiftFactory = Callable[[ProgressCallback], Sift]
 EngineCall = Callable[[Sift], Any]
 """A job for ``EngineWorker.run_call``: gets the engine, returns a value (a copy)."""
 
-SLICE_SECONDS = 0.25  # queue work per slice, so queued feedback runs in between
+SLICE_SECONDS = 0.15  # queue work per slice, so queued feedback runs in between
 TOKEN_BATCH_SECONDS = 0.05  # streamed summary tokens are sent at most this often
+QUEUE_PEEK = 1_000  # queued ids looked at per slice (a slice does far fewer)
 
 
 class SliceEvent(threading.Event):
@@ -311,10 +312,15 @@ class EngineWorker(QObject):
         more = False
         with self._guard("processing the queue"):
             if sift.store.job_count():
+                queued = sift.store.pending_jobs("classify", QUEUE_PEEK)
                 slice_event = SliceEvent(sift.cancel, SLICE_SECONDS)
                 sift.pipeline.drain(summarize=False, cancel=slice_event)
+                still = set(sift.store.pending_jobs("classify", QUEUE_PEEK))
+                # Only this slice's items changed: send those, not a scan of every item.
+                for item_id in queued:
+                    if item_id not in still:
+                        self._update_one(sift, item_id)
                 more = bool(sift.store.job_count())
-                self._send_changes(sift)
                 if not more and self._queue_summaries:
                     self._summarize_queue = [
                         i.id
@@ -324,8 +330,9 @@ class EngineWorker(QObject):
                 more = more or bool(self._summarize_queue)
             elif self._summarize_queue:
                 item_id = self._summarize_queue.pop(0)
-                sift.summarize_item(item_id, cancel=sift.cancel)
-                self._update_one(sift, item_id)
+                if sift.item(item_id).summary is None:  # not summarized on demand meanwhile
+                    sift.summarize_item(item_id, cancel=sift.cancel)
+                    self._update_one(sift, item_id)
                 more = bool(self._summarize_queue)
                 total = len(self._known)
                 self.progress_changed.emit(
