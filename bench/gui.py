@@ -174,6 +174,8 @@ def stall_run(maildir: Path, home: Path, *, fake: bool, summaries: int, max_s: f
             self.calls: list[float] = []
             self.summaries = 0
             self.classified = False
+            self.stage = "idle"
+            self.worst: dict[str, float] = {}  # stage -> longest gap during it
             self.last = time.perf_counter()
             self.timer = QTimer(self)
             self.timer.setInterval(PROBE_MS)
@@ -190,7 +192,9 @@ def stall_run(maildir: Path, home: Path, *, fake: bool, summaries: int, max_s: f
         @Slot()
         def tick(self) -> None:
             now = time.perf_counter()
-            self.gaps.append(max(0.0, now - self.last - PROBE_MS / 1000))
+            gap = max(0.0, now - self.last - PROBE_MS / 1000)
+            self.gaps.append(gap)
+            self.worst[self.stage] = max(self.worst.get(self.stage, 0.0), gap)
             self.last = now
 
         @Slot()
@@ -202,6 +206,7 @@ def stall_run(maildir: Path, home: Path, *, fake: bool, summaries: int, max_s: f
 
         @Slot(object)
         def progress(self, progress: object) -> None:
+            self.stage = progress.stage
             if progress.stage == "summarize":
                 self.summaries += 1
             if progress.stage == "classify" and progress.done >= progress.total:
@@ -242,6 +247,7 @@ def stall_run(maildir: Path, home: Path, *, fake: bool, summaries: int, max_s: f
         "rows": rows,
         "summaries": probe.summaries,
         "classified": probe.classified,
+        "worst_by_stage_ms": {k: round(v * 1000, 1) for k, v in probe.worst.items()},
     }
 
 
@@ -314,6 +320,7 @@ def main() -> int:
                 f" (x{result['ingest_max_ms'] / idle:.1f}); goal < 50 ms:"
                 f" {'met' if result['ingest_max_ms'] < 50 else 'NOT met'}"
             )
+            print(f"longest stall by engine stage (ms): {result['worst_by_stage_ms']}")
             print(
                 f"engine round trip during ingest (an Accept's wait): median"
                 f" {result['call_median_ms']:.0f} ms, max {result['call_max_ms']:.0f} ms"

@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import QObject
+from PySide6.QtCore import QSettings
 from PySide6.QtCore import QTimer
 from PySide6.QtCore import Slot
 from PySide6.QtGui import QFont
@@ -40,6 +41,7 @@ from ui.source_watch import SourceWatcher
 from ui.theme import ThemeFollower
 from ui.tray import TrayController
 from ui.tray import urgent_items
+from ui.ui_state import UiState
 from ui.worker import SiftFactory
 
 log = logging.getLogger(__name__)
@@ -47,6 +49,7 @@ log = logging.getLogger(__name__)
 APP_NAME = "Sift"
 NOTIFY_BATCH_MS = 1_500  # urgent items arriving together make one notification
 REMINDER_MS = 60_000
+SWITCH_INTERVAL_S = 0.002
 
 # Fonts that cover Chinese as well as Latin, most preferred first. Qt falls
 # back per glyph anyway, but an explicit family avoids mixed-font CJK text.
@@ -124,8 +127,10 @@ class Gui(QObject):
         window: MainWindow,
         tray: TrayController,
         watcher: SourceWatcher,
+        ui_state: UiState | None = None,
     ) -> None:
         super().__init__(window)
+        self.ui_state = ui_state
         self.engine = engine
         self.window = window
         self.tray = tray
@@ -160,6 +165,8 @@ class Gui(QObject):
 
     def start(self, ingest_paths: list[Path] | None = None, *, summarize: bool = True) -> None:
         """Start the engine thread, show the window, begin ingesting in the background."""
+        if self.ui_state is not None:
+            self.ui_state.restore(self.window)
         self.engine.start()
         self.window.show()
         if ingest_paths:
@@ -170,6 +177,8 @@ class Gui(QObject):
         """Stop watching, cancel engine work, close the engine, wait for its thread."""
         if not self._stopped:
             self._stopped = True
+            if self.ui_state is not None:
+                self.ui_state.save(self.window)
             for timer in (self._notify_timer, self.reminder_timer, self.train_timer):
                 timer.stop()
             self.watcher.stop()
@@ -273,14 +282,28 @@ class Gui(QObject):
 
 
 def build_gui(
-    factory: SiftFactory, *, summarize: bool = True, tray_available: bool | None = None
+    factory: SiftFactory,
+    *,
+    summarize: bool = True,
+    tray_available: bool | None = None,
+    ui_state: UiState | None = None,
 ) -> Gui:
-    """Create the engine thread, window, tray and watcher, wired together (nothing started)."""
+    """Create the engine thread, window, tray and watcher, wired together (nothing started).
+
+    Args:
+        factory: builds the engine on its thread.
+        summarize: whether ingests write summaries.
+        tray_available: force the tray on or off (``None``: ask the platform).
+        ui_state: where window state is kept between runs (``None``: nowhere).
+    """
+    # A shorter GIL switch interval hands the GIL from the engine thread to
+    # the GUI thread sooner (5 ms by default): shorter event-loop stalls.
+    sys.setswitchinterval(SWITCH_INTERVAL_S)
     engine = EngineClient(factory)
     window = MainWindow(engine, summarize=summarize)
     tray = TrayController(window, available=tray_available)
     watcher = SourceWatcher(engine, summarize=summarize, parent=window)
-    return Gui(engine, window, tray, watcher)
+    return Gui(engine, window, tray, watcher, ui_state)
 
 
 def run_gui(
@@ -312,7 +335,10 @@ def run_gui(
     log.debug("default font: %s", family or app.font().family())
     reporter = CrashReporter(app)
     reporter.install()
-    gui = build_gui(sift_factory(data_dir), summarize=summarize)
+    # Next to the settings file, so SIFT_HOME / --data-dir keep runs apart.
+    state_file = resolve(data_dir).config / "ui-state.ini"
+    ui_state = UiState(QSettings(str(state_file), QSettings.Format.IniFormat))
+    gui = build_gui(sift_factory(data_dir), summarize=summarize, ui_state=ui_state)
     app.setQuitOnLastWindowClosed(not gui.tray.available)
     app.aboutToQuit.connect(gui.shutdown)
     try:

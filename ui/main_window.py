@@ -56,7 +56,7 @@ from ui.shortcuts import install_shortcuts
 from ui.window_menus import build_menus
 
 MESSAGE_MS = 8_000
-BATCH_MS = 50  # longest slice of the GUI thread spent applying queued item changes
+BATCH_MS = 20  # longest slice of the GUI thread spent applying queued item changes
 SEARCH_LIMIT = 500
 
 

@@ -34,6 +34,8 @@ from models.fake import FakeEmbedder
 from models.fake import FakeGenerator
 from ui.app import apply_cjk_font
 from ui.app import build_gui
+from ui.i18n import language
+from ui.i18n import set_language
 from ui.theme import ThemeFollower
 
 SAMPLE_EN = "Lease renewal for Unit 4B"
@@ -77,11 +79,13 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("outdir", type=Path)
     parser.add_argument("--fake", action="store_true", help="fake models (fast, plain text)")
     parser.add_argument("--timeout", type=int, default=900, help="seconds for the whole run")
+    parser.add_argument("--language", default="en", choices=["en", "zh"], help="UI language")
     args = parser.parse_args(argv)
     args.outdir.mkdir(parents=True, exist_ok=True)
     server = start_xvfb()
     try:
         with tempfile.TemporaryDirectory(prefix="sift-shots-") as home:
+            set_language(args.language)
             return _shoot(args.outdir, Path(home), fake=args.fake, timeout_s=args.timeout)
     finally:
         if server is not None:
@@ -107,7 +111,8 @@ def _shoot(outdir: Path, home: Path, *, fake: bool, timeout_s: int) -> int:
     saved: list[Path] = []
 
     def grab(widget: QWidget, name: str) -> None:
-        path = outdir / f"{name}.png"
+        suffix = "" if language() == "en" else f"-ui-{language()}"
+        path = outdir / f"{name}{suffix}.png"
         widget.grab().save(str(path))
         saved.append(path)
         sys.stdout.write(f"wrote {path}\n")

@@ -92,9 +92,9 @@ def build_menus(window: MainWindow) -> None:
     file_menu.addAction(w.settings_action)
     file_menu.addSeparator()
     file_menu.addAction(w.quit_action)
-    view_menu = bar.addMenu("&View")
+    view_menu = bar.addMenu(tr("&View"))
     for made in (w.dashboard_action, w.refresh_action, w.shortcuts_action):
         view_menu.addAction(made)
-    edit_menu = bar.addMenu("&Edit")
+    edit_menu = bar.addMenu(tr("&Edit"))
     edit_menu.addAction(w.undo_action)
     edit_menu.addAction(w.train_action)

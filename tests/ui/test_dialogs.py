@@ -316,3 +316,27 @@ def test_many_emits_and_model_reads_do_not_crash_the_interpreter(qapp: object) -
         index.data(Qt.ItemDataRole.DecorationRole)  # None
     assert sys.getrefcount(True) > 1_000_000 or sys.version_info >= (3, 12)
     assert sys.getrefcount(None) > 1_000_000 or sys.version_info >= (3, 12)
+
+
+def test_ui_state_round_trip(qtbot: QtBot, gui: Gui, tmp_path: Path) -> None:
+    """GIVEN read items and a sort WHEN the state is saved and restored into a new window
+    THEN both come back (QSettings, not the database)."""
+    from PySide6.QtCore import QSettings
+
+    from ui.ui_state import UiState
+    from ui.ui_state import decode_ids
+    from ui.ui_state import encode_ids
+
+    assert encode_ids([9, 1, 2, 3, 7, 10]) == "1-3,7,9-10"
+    assert decode_ids("1-3,7,9-10,x,") == {1, 2, 3, 7, 9, 10}
+    state = UiState(QSettings(str(tmp_path / "ui.ini"), QSettings.Format.IniFormat))
+    gui.window.model.read_ids |= {4, 5, 6}
+    gui.window.table.sortByColumn(5, Qt.SortOrder.AscendingOrder)
+    state.save(gui.window)
+    from ui.main_window import MainWindow
+
+    other = MainWindow(gui.engine)
+    qtbot.addWidget(other)
+    state.restore(other)
+    assert other.model.read_ids == {4, 5, 6}
+    assert (other.model.sort_column, other.model.sort_order) == (5, Qt.SortOrder.AscendingOrder)
