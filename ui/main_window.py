@@ -12,47 +12,40 @@ from __future__ import annotations
 
 import time
 
-from PySide6.QtCore import QEvent
 from PySide6.QtCore import QItemSelection
-from PySide6.QtCore import QObject
 from PySide6.QtCore import QSignalBlocker
 from PySide6.QtCore import Qt
 from PySide6.QtCore import QTimer
 from PySide6.QtCore import Signal
 from PySide6.QtCore import Slot
 from PySide6.QtGui import QCloseEvent
-from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import QAbstractItemView
 from PySide6.QtWidgets import QHeaderView
-from PySide6.QtWidgets import QLabel
-from PySide6.QtWidgets import QLineEdit
 from PySide6.QtWidgets import QMainWindow
-from PySide6.QtWidgets import QProgressBar
 from PySide6.QtWidgets import QSplitter
 from PySide6.QtWidgets import QTableView
 from PySide6.QtWidgets import QWidget
 
 from assistant.types import Item
 from assistant.types import ItemState
-from assistant.types import Progress
 from assistant.types import Suggestion
-from assistant.types import SuggestionKind
-from assistant.types import TrainReport
 from ui import features
 from ui.client import EngineClient
 from ui.detail_pane import DetailPane
 from ui.i18n import tr
 from ui.icons import app_icon
 from ui.item_model import Column
-from ui.item_model import ItemSortProxy
 from ui.item_model import ItemTableModel
+from ui.item_proxy import ItemSortProxy
+from ui.keyboard import KeyboardActions
 from ui.nav_pane import NavPane
 from ui.overview import ALL_ITEMS
 from ui.overview import FilterKind
 from ui.overview import ItemFilter
 from ui.overview import Overview
-from ui.shortcuts import ShortcutsDialog
+from ui.search_box import SearchBox
 from ui.shortcuts import install_shortcuts
+from ui.status_line import StatusLine
 from ui.window_menus import build_menus
 
 MESSAGE_MS = 8_000
@@ -91,10 +84,8 @@ class MainWindow(QMainWindow):
         self.engine = engine
         self.summarize = summarize
         self.keep_running_in_tray = False
-        self.shortcuts_dialog: ShortcutsDialog | None = None
         self.searching = ""
         self.overview = Overview()
-        self._busy = False
         self._all: dict[int, Item] = {}
         self._pending: dict[int, Item] = {}
         self._shown_at: tuple[int, float] | None = None
@@ -121,24 +112,16 @@ class MainWindow(QMainWindow):
         self.splitter.setSizes([180, 500, 344])
         self.setCentralWidget(self.splitter)
 
-        self.search_box = QLineEdit(self)
-        self.search_box.setObjectName("searchBox")
-        self.search_box.setPlaceholderText(tr("Search all items (/)"))
-        self.search_box.setClearButtonEnabled(True)
-        self.search_box.setMaximumWidth(320)
-        self.search_box.returnPressed.connect(self._on_search)
-        self.search_box.textChanged.connect(self._on_search_text_changed)
-        self.search_box.installEventFilter(self)
+        self.search_box = SearchBox(self)
+        self.search_box.search_requested.connect(self._on_search)
+        self.search_box.cleared.connect(self.clear_search)
+        self.keys = KeyboardActions(self)
         build_menus(self)
 
-        self.status_label = QLabel(tr("Starting…"), self)
-        self.progress_bar = QProgressBar(self)
-        self.progress_bar.setMaximumWidth(220)
-        self.progress_bar.setTextVisible(True)
-        self.progress_bar.hide()
-        self.statusBar().addWidget(self.status_label, 1)
-        self.statusBar().addPermanentWidget(self.progress_bar)
-        self.shortcuts = install_shortcuts(self, self)
+        self.status = StatusLine(self.statusBar(), self)
+        self.status_label = self.status.label
+        self.progress_bar = self.status.progress_bar
+        self.shortcuts = install_shortcuts(self, self.keys)
         self._flush_timer = QTimer(self)
         self._flush_timer.setSingleShot(True)
         self._flush_timer.setInterval(0)
@@ -191,10 +174,11 @@ class MainWindow(QMainWindow):
         worker.suggestions_loaded.connect(self._on_suggestions_loaded)
         worker.categories_loaded.connect(self._on_categories_loaded)
         worker.feedback_recorded.connect(self._on_feedback_recorded)
-        worker.progress_changed.connect(self._on_progress_changed)
+        worker.progress_changed.connect(self.status.on_progress)
+        worker.busy_changed.connect(self.status.on_busy)
         worker.busy_changed.connect(self._on_busy_changed)
-        worker.trained.connect(self._on_trained)
-        worker.failed.connect(self._on_failed)
+        worker.trained.connect(self.status.on_trained)
+        worker.failed.connect(self.status.on_failed)
         worker.overview_loaded.connect(self._on_overview_loaded)
         worker.summary_streamed.connect(self._on_summary_streamed)
         worker.summary_finished.connect(self._on_summary_finished)
@@ -229,100 +213,13 @@ class MainWindow(QMainWindow):
 
     def show_message(self, text: str) -> None:
         """A status-bar message (the first line of ``text``; the rest as tooltip)."""
-        first, _, rest = text.partition("\n")
-        self.status_label.setText(first)
-        self.status_label.setToolTip(rest.strip() or first)
-
-    # -- keyboard (see ui.shortcuts) -----------------------------------------
-
-    @Slot()
-    def next_item(self) -> None:
-        """Select the next row (j)."""
-        self._move(1)
-
-    @Slot()
-    def previous_item(self) -> None:
-        """Select the previous row (k)."""
-        self._move(-1)
-
-    def _move(self, step: int) -> None:
-        rows = self.table.selectionModel().selectedRows()
-        count = self.proxy.rowCount()
-        if not count:
-            return
-        row = rows[0].row() + step if rows else (0 if step > 0 else count - 1)
-        row = max(0, min(count - 1, row))
-        self.table.selectRow(row)
-        self.table.scrollTo(self.proxy.index(row, 0))
-
-    def _first_open_card(self, kind: str | None = None) -> object | None:
-        for card in self.detail.cards:
-            if card.accept_button.isEnabled() and (kind is None or card.suggestion.kind == kind):
-                return card
-        return None
-
-    @Slot()
-    def accept_first(self) -> None:
-        """Accept the first open suggestion of the shown item (a)."""
-        card = self._first_open_card()
-        if card is not None:
-            card.accept_button.click()
-
-    @Slot()
-    def reject_first(self) -> None:
-        """Reject the first open suggestion of the shown item (r)."""
-        card = self._first_open_card()
-        if card is not None:
-            card.reject_button.click()
-
-    @Slot()
-    def archive_current(self) -> None:
-        """Archive the shown item (e): accept its archive suggestion, or archive directly."""
-        item = self.current_item()
-        if item is None:
-            return
-        card = self._first_open_card(SuggestionKind.ARCHIVE)
-        if card is not None:
-            card.accept_button.click()
-        elif features.has("archive"):
-            item_id = item.id
-            self.engine.call(lambda sift: sift.archive(item_id), self._on_action_done)
-        else:
-            self.show_message(f"{tr('Archive the item')}: no archive suggestion for this item")
-
-    @Slot()
-    def undo_last(self) -> None:
-        """Undo the last action (u), when the engine can."""
-        if not features.has("undo"):
-            self.show_message("Undo is not available in this version of the engine")
-            return
-        self.engine.call(lambda sift: sift.undo(), self._on_action_done)
-
-    def _on_action_done(self, result: object) -> None:
-        self.show_message(f"{tr('Undo')}: {result}" if result is not None else tr("Ready"))
-        self.engine.load_items()
-
-    @Slot()
-    def focus_search(self) -> None:
-        """Put the cursor in the search box (/)."""
-        self.search_box.setFocus(Qt.FocusReason.ShortcutFocusReason)
-        self.search_box.selectAll()
-
-    @Slot()
-    def show_shortcuts(self) -> None:
-        """Show the shortcuts sheet (?)."""
-        if self.shortcuts_dialog is None:
-            self.shortcuts_dialog = ShortcutsDialog(self)
-        self.shortcuts_dialog.open()
+        self.status.show_message(text)
 
     # -- search and filters -------------------------------------------------
 
     @Slot()
-    def _on_search(self) -> None:
-        query = self.search_box.text().strip()
-        if not query:
-            self.clear_search()
-            return
+    @Slot(str)
+    def _on_search(self, query: str) -> None:
         self.engine.call(
             lambda sift: (query, sift.search(query, limit=SEARCH_LIMIT)), self._on_search_results
         )
@@ -335,11 +232,6 @@ class MainWindow(QMainWindow):
         self.model.set_items(items)
         self.proxy.set_filter(ItemFilter(FilterKind.SEARCH, query))
         self.show_message(f"{len(items)} {tr('search results for')} “{query}”")
-
-    @Slot(str)
-    def _on_search_text_changed(self, text: str) -> None:
-        if not text and self.searching:
-            self.clear_search()
 
     @Slot()
     def clear_search(self) -> None:
@@ -488,48 +380,12 @@ class MainWindow(QMainWindow):
     def _on_feedback_recorded(self, suggestion: Suggestion) -> None:
         self.show_message(f"Suggestion {suggestion.state}: {suggestion.reason}")
 
-    @Slot(object)
-    def _on_progress_changed(self, progress: Progress) -> None:
-        # Progress also comes outside ingest/train (loading a model for a relabel).
-        self.progress_bar.setVisible(self._busy or progress.done < progress.total)
-        self.progress_bar.setRange(0, max(progress.total, 0))
-        self.progress_bar.setValue(min(progress.done, progress.total))
-        self.progress_bar.setFormat(f"{progress.stage} %v/%m")
-        detail = f": {progress.message}" if progress.message else ""
-        self.show_message(f"{progress.stage.capitalize()} {progress.done}/{progress.total}{detail}")
-
     @Slot(bool)
     def _on_busy_changed(self, busy: bool) -> None:  # noqa: FBT001 - a slot
-        self._busy = busy
-        self.progress_bar.setVisible(busy)
-        if busy:
-            self.progress_bar.setRange(0, 0)  # busy indicator until progress arrives
-        elif self._all:
+        if not busy and self._all:
             self.show_message(f"{len(self._all)} {tr('items')}")
 
-    @Slot(object)
-    def _on_trained(self, report: TrainReport) -> None:
-        verdict = "promoted" if report.promoted else "kept the current model"
-        self.show_message(f"Training ({report.trained_on} examples): {verdict}. {report.reason}")
-
-    @Slot(str)
-    def _on_failed(self, message: str) -> None:
-        self.show_message(f"⚠ {message}")
-
     # -- Qt overrides -----------------------------------------------------
-
-    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
-        # Esc in the search box leaves the search (a key event, not a shortcut:
-        # it works whether or not the window is the active one).
-        if (
-            watched is self.search_box
-            and event.type() == QEvent.Type.KeyPress
-            and isinstance(event, QKeyEvent)
-            and event.key() == Qt.Key.Key_Escape
-        ):
-            self.clear_search()
-            return True
-        return super().eventFilter(watched, event)
 
     def closeEvent(self, event: QCloseEvent) -> None:
         self._left_item()

@@ -186,11 +186,11 @@ def _shoot(outdir: Path, home: Path, *, fake: bool, timeout_s: int) -> int:
         after(1500, lambda: (grab(gui.dashboard, "dashboard"), gui.dashboard.close(), keys()))
 
     def keys() -> None:
-        window.show_shortcuts()
-        after(500, lambda: (grab(window.shortcuts_dialog, "shortcuts"), dark()))
+        window.keys.show_shortcuts()
+        after(500, lambda: (grab(window.keys.shortcuts_dialog, "shortcuts"), dark()))
 
     def dark() -> None:
-        window.shortcuts_dialog.reject()
+        window.keys.shortcuts_dialog.reject()
         ThemeFollower.force(app, Qt.ColorScheme.Dark)
         theme.apply(Qt.ColorScheme.Dark)  # Xvfb has no desktop to report the change
         after(800, lambda: (grab(window, "main-dark"), finish()))

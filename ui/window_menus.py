@@ -41,7 +41,10 @@ def add_source(window: MainWindow, kind: str) -> None:
 
 
 def build_menus(window: MainWindow) -> None:
-    """Create the toolbar and menu bar of ``window`` (actions become its attributes)."""
+    """Create the toolbar and menu bar of ``window`` (actions become its attributes).
+
+    ``window.keys`` (its ``KeyboardActions``) and ``window.search_box`` must exist.
+    """
     w = window
 
     def action(text: str, slot: object, *, shortcut: QKeySequence | str | None = None) -> QAction:
@@ -67,8 +70,8 @@ def build_menus(window: MainWindow) -> None:
     )
     w.settings_action = action("Settings…", w.settings_requested, shortcut="Ctrl+,")
     w.dashboard_action = action("Dashboard", w.dashboard_requested, shortcut="Ctrl+D")
-    w.shortcuts_action = action("Shortcuts", w.show_shortcuts)
-    w.undo_action = action("Undo", w.undo_last)
+    w.shortcuts_action = action("Shortcuts", w.keys.show_shortcuts)
+    w.undo_action = action("Undo", w.keys.undo_last)
     w.quit_action = action("Quit", w.quit_requested, shortcut=QKeySequence.StandardKey.Quit)
 
     toolbar = w.addToolBar("Main")

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import logging
 import threading
-import time
 import traceback
 from collections.abc import Callable
 from collections.abc import Iterator
@@ -29,7 +28,10 @@ from assistant.errors import UserError
 from assistant.types import Item
 from assistant.types import ItemState
 from assistant.types import Progress
+from ui import slicing
 from ui.overview import build_overview
+from ui.slicing import SliceEvent
+from ui.slicing import TokenBatcher
 
 log = logging.getLogger(__name__)
 
@@ -39,53 +41,7 @@ SiftFactory = Callable[[ProgressCallback], Sift]
 EngineCall = Callable[[Sift], Any]
 """A job for ``EngineWorker.run_call``: gets the engine, returns a value (a copy)."""
 
-SLICE_SECONDS = 0.15  # queue work per slice, so queued feedback runs in between
-TOKEN_BATCH_SECONDS = 0.05  # streamed summary tokens are sent at most this often
 QUEUE_PEEK = 1_000  # queued ids looked at per slice (a slice does far fewer)
-
-
-class SliceEvent(threading.Event):
-    """A cancel event that is also set once a time slice is used up.
-
-    The pipeline checks ``cancel.is_set()`` between batches; this makes it
-    stop after the batch in progress, so the worker can run queued feedback
-    and then continue where the persistent job queue left off.
-    """
-
-    def __init__(self, stop: threading.Event, seconds: float) -> None:
-        super().__init__()
-        self._stop = stop
-        self._deadline = time.monotonic() + seconds
-        self._checked = False
-
-    def is_set(self) -> bool:
-        if self._stop.is_set():
-            return True
-        if not self._checked:
-            self._checked = True  # the first check lets one batch run: progress is certain
-            return False
-        return time.monotonic() >= self._deadline
-
-
-class TokenBatcher:
-    """Collects streamed tokens and hands them on at most every ``seconds``."""
-
-    def __init__(self, send: Callable[[str], None], seconds: float = TOKEN_BATCH_SECONDS) -> None:
-        self._send = send
-        self._seconds = seconds
-        self._parts: list[str] = []
-        self._last = time.monotonic()
-
-    def add(self, token: str) -> None:
-        self._parts.append(token)
-        if time.monotonic() - self._last >= self._seconds:
-            self.flush()
-
-    def flush(self) -> None:
-        if self._parts:
-            self._send("".join(self._parts))
-            self._parts = []
-        self._last = time.monotonic()
 
 
 class EngineWorker(QObject):
@@ -313,7 +269,7 @@ class EngineWorker(QObject):
         with self._guard("processing the queue"):
             if sift.store.job_count():
                 queued = sift.store.pending_jobs("classify", QUEUE_PEEK)
-                slice_event = SliceEvent(sift.cancel, SLICE_SECONDS)
+                slice_event = SliceEvent(sift.cancel, slicing.SLICE_SECONDS)
                 sift.pipeline.drain(summarize=False, cancel=slice_event)
                 still = set(sift.store.pending_jobs("classify", QUEUE_PEEK))
                 # Only this slice's items changed: send those, not a scan of every item.

@@ -14,8 +14,8 @@ from assistant.types import ItemState
 from ui.item_model import ERROR_TEXT
 from ui.item_model import JUNK_BADGE
 from ui.item_model import Column
-from ui.item_model import ItemSortProxy
 from ui.item_model import ItemTableModel
+from ui.item_proxy import ItemSortProxy
 
 pytestmark = pytest.mark.gui
 

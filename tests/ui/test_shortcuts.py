@@ -154,7 +154,7 @@ def test_slash_focuses_search_and_question_mark_shows_the_sheet(qtbot: QtBot, gu
     assert gui.window.search_box.hasFocus()
     gui.window.table.setFocus()
     press(qtbot, gui, "?")
-    sheet = gui.window.shortcuts_dialog
+    sheet = gui.window.keys.shortcuts_dialog
     assert sheet is not None
     qtbot.waitUntil(sheet.isVisible, timeout=WAIT_MS)
     assert "j" in list(sheet.keys())

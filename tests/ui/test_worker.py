@@ -74,7 +74,7 @@ def test_feedback_runs_between_slices(
     """GIVEN a long queue WHEN a call is posted during processing
     THEN it runs before the queue is done (the queue is sliced)."""
     from tests.helpers.mail import make_mail
-    from ui import worker as worker_module
+    from ui import slicing
 
     folder = tmp_path / "many"
     folder.mkdir()
@@ -82,7 +82,7 @@ def test_feedback_runs_between_slices(
         (folder / f"m{n}.eml").write_bytes(
             make_mail(f"Mail {n}", f"Body number {n}.", message_id=f"m{n}@x")
         )
-    monkeypatch.setattr(worker_module, "SLICE_SECONDS", 0.0)  # one batch per slice
+    monkeypatch.setattr(slicing, "SLICE_SECONDS", 0.0)  # one batch per slice
     worker = EngineWorker(fake_factory)
     worker.open()
     order: list[str] = []
