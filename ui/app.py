@@ -50,6 +50,7 @@ APP_NAME = "Sift"
 NOTIFY_BATCH_MS = 1_500  # urgent items arriving together make one notification
 REMINDER_MS = 60_000
 SWITCH_INTERVAL_S = 0.002
+TRAIN_CHECK_MS = 10 * 60_000
 
 # Fonts that cover Chinese as well as Latin, most preferred first. Qt falls
 # back per glyph anyway, but an explicit family avoids mixed-font CJK text.
@@ -161,7 +162,8 @@ class Gui(QObject):
         self.reminder_timer.setInterval(REMINDER_MS)
         self.reminder_timer.timeout.connect(self.check_reminders)
         self.train_timer = QTimer(self)
-        self.train_timer.timeout.connect(engine.train)
+        self.train_timer.timeout.connect(self.check_training)
+        self._reminded: set[int] = set()
 
     def start(self, ingest_paths: list[Path] | None = None, *, summarize: bool = True) -> None:
         """Start the engine thread, show the window, begin ingesting in the background."""
@@ -207,11 +209,28 @@ class Gui(QObject):
         """Use new settings: watcher delay, notification threshold, training interval."""
         self.settings = settings
         self.watcher.delay = settings.stability_seconds
+        if features.has("maybe_train"):
+            # The engine decides (interval, new labels); ask it often, train rarely.
+            self.train_timer.start(TRAIN_CHECK_MS)
+            return
         hours = settings.train_interval_hours
         if hours > 0:
             self.train_timer.start(int(hours * 3_600_000))
         else:
             self.train_timer.stop()
+
+    @Slot()
+    def check_training(self) -> None:
+        """Train when due: in the engine's background trainer when it has one."""
+        if features.has("maybe_train"):
+            self.engine.call(_maybe_train, self._on_training_checked)
+        else:
+            self.engine.train()
+
+    def _on_training_checked(self, report: object) -> None:
+        if report is not None:
+            self.window.status.on_trained(report)  # type: ignore[arg-type]
+            self.engine.load_items()
 
     @Slot()
     def open_settings(self) -> None:
@@ -277,8 +296,14 @@ class Gui(QObject):
 
     def _on_reminders(self, reminders: list[Any]) -> None:
         for reminder in reminders:
-            title = getattr(reminder, "title", None) or str(reminder)
-            self.tray.notify(tr("Follow up"), title)
+            key = getattr(reminder, "id", id(reminder))
+            if key in self._reminded:
+                continue
+            self._reminded.add(key)
+            item = self.window.model.row_of(getattr(reminder, "item_id", -1))
+            title = self.window.model.item_at(item).title if item is not None else ""
+            note = getattr(reminder, "note", "") or str(reminder)
+            self.tray.notify(f"{tr('Follow up')}: {title}" if title else tr("Follow up"), note)
 
 
 def build_gui(
@@ -355,3 +380,11 @@ def _stored_language(data_dir: Path | None) -> str:
     except Exception:  # a broken settings file must not stop the window
         log.warning("cannot read the language setting", exc_info=True)
         return ""
+
+
+def _maybe_train(sift: Sift) -> object:
+    # Engine thread: start a background round if due, and install a finished one.
+    report = sift.maybe_train(background=True)
+    if features.has("poll_training"):
+        report = sift.poll_training() or report
+    return report

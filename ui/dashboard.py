@@ -49,6 +49,7 @@ class ModelVersionRow:
     created_at: str
     active: bool
     accuracy: float | None
+    decision: str = ""  # promoted / rejected, where the engine records it
 
 
 @dataclass(frozen=True, slots=True)
@@ -108,25 +109,49 @@ def _accuracy(metrics: Any) -> float | None:
 
 
 def _version_row(row: Any) -> ModelVersionRow:
-    get = row.get if isinstance(row, dict) else lambda key, default=None: getattr(row, key, default)
+    """A ``ModelVersion`` (engines with training history) or a store row, as a table row."""
+    if isinstance(row, dict):
+        return ModelVersionRow(
+            task=str(row.get("task", "")),
+            version=str(row.get("version", "")),
+            created_at=str(row.get("created_at", ""))[:16].replace("T", " "),
+            active=bool(row.get("active")),
+            accuracy=_accuracy(row.get("metrics")),
+        )
+    accuracy = getattr(row, "new_accuracy", None)
+    if accuracy is None:
+        accuracy = _accuracy(getattr(row, "metrics", None))
     return ModelVersionRow(
-        task=str(get("task", "")),
-        version=str(get("version", "")),
-        created_at=str(get("created_at", ""))[:16].replace("T", " "),
-        active=bool(get("active", False)),
-        accuracy=_accuracy(get("metrics", None))
-        if get("accuracy", None) is None
-        else float(get("accuracy")),
+        task=str(row.task),
+        version=str(row.version),
+        created_at=str(row.created_at)[:16].replace("T", " "),
+        active=bool(row.active),
+        accuracy=None if accuracy is None else float(accuracy),
+        decision=str(getattr(row, "decision", "") or ""),
     )
 
 
+def _series(buckets: tuple[str, ...], rates: tuple[float | None, ...]) -> list[tuple[str, float]]:
+    return [(b, r) for b, r in zip(buckets, rates, strict=False) if r is not None]
+
+
 def collect_dashboard(sift: Sift) -> DashboardData:
-    """Read the dashboard's figures (on the engine thread)."""
-    feedback = sift.store.feedback()
-    acceptance = acceptance_series([(f.created_at, str(f.verdict)) for f in feedback])
+    """Read the dashboard's figures (on the engine thread).
+
+    Engines with ``Sift.metrics`` give acceptance and category accuracy per
+    day from every decision; older ones give acceptance from the feedback
+    rows and accuracy per trained model version.
+    """
     rows = sift.model_versions() if features.has("model_versions") else sift.store.model_versions()
     versions = [_version_row(row) for row in rows]
-    accuracy = [(v.version, v.accuracy) for v in versions if v.accuracy is not None]
+    if features.has("metrics"):
+        metrics = sift.metrics()
+        acceptance = _series(metrics.buckets, metrics.acceptance.rates)
+        accuracy = _series(metrics.buckets, metrics.accuracy.rates)
+    else:
+        feedback = sift.store.feedback()
+        acceptance = acceptance_series([(f.created_at, str(f.verdict)) for f in feedback])
+        accuracy = [(v.version, v.accuracy) for v in versions if v.accuracy is not None]
     counts = sift.store.counts()
     return DashboardData(
         acceptance=tuple(acceptance),
@@ -216,9 +241,8 @@ class DashboardWindow(QWidget):
         self.versions.setRowCount(len(data.versions))
         for n, row in enumerate(data.versions):
             accuracy = "—" if row.accuracy is None else f"{row.accuracy:.1%}"
-            for column, text in enumerate(
-                (row.task, row.version, accuracy, row.created_at, "✓" if row.active else "")
-            ):
+            state = "✓" if row.active else ("rejected" if row.decision == "rejected" else "")
+            for column, text in enumerate((row.task, row.version, accuracy, row.created_at, state)):
                 self.versions.setItem(n, column, QTableWidgetItem(text))
         self.queue_label.setText(f"{tr('Queue')}: {data.queue} / {data.items} {tr('items')}")
         queue = self.bars["queue"]

@@ -16,6 +16,8 @@ from ui.client import EngineClient
 
 log = logging.getLogger(__name__)
 
+READ_NEXT_LIMIT = 50
+
 
 def has(name: str) -> bool:
     """Whether the engine offers ``Sift.<name>``."""
@@ -41,3 +43,13 @@ def record_dwell(engine: EngineClient, item_id: int, seconds: float) -> None:
     kind = _signal_kind("DWELL")
     if has("record_signal") and kind is not None and seconds >= 1:
         engine.call(lambda sift: sift.record_signal(item_id, kind, value=round(seconds, 1)))
+
+
+def read_next(sift: Sift) -> list[Any]:
+    """The engine's ranked reading list, as items (engine thread)."""
+    return [recommendation.item for recommendation in sift.read_next(limit=READ_NEXT_LIMIT)]
+
+
+def action_text(result: Any) -> str:
+    """What an undo or action did, in one line."""
+    return str(getattr(result, "summary", None) or result)

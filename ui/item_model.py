@@ -230,10 +230,15 @@ class ItemTableModel(QAbstractTableModel):
 
     # -- content ----------------------------------------------------------
 
-    def set_items(self, items: list[Item]) -> None:
-        """Replace every row (kept in the current sort order)."""
+    def set_items(self, items: list[Item], *, keep_order: bool = False) -> None:
+        """Replace every row, sorted (or in the given order: a ranking)."""
         self.beginResetModel()
-        self._items = sorted(items, key=self._key, reverse=self._descending)
+        if keep_order:
+            self._items = list(items)
+        else:
+            self._items = sorted(items, key=self._key, reverse=self._descending)
+        # Engines that keep read marks send them with the item.
+        self.read_ids.update(i.id for i in self._items if getattr(i, "read", False))
         self._rows = {item.id: row for row, item in enumerate(self._items)}
         self.endResetModel()
 
@@ -287,6 +292,8 @@ class ItemTableModel(QAbstractTableModel):
             self.endInsertRows()
             return False
         self._items[row] = item
+        if getattr(item, "read", False):
+            self.read_ids.add(item.id)
         last = self.index(row, len(Column) - 1)
         self.dataChanged.emit(self.index(row, 0), last)
         return True

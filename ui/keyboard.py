@@ -104,8 +104,12 @@ class KeyboardActions(QObject):
         self.window.engine.call(lambda sift: sift.undo(), self._on_action_done)
 
     def _on_action_done(self, result: object) -> None:
-        self.window.show_message(f"{tr('Undo')}: {result}" if result is not None else tr("Ready"))
+        text = features.action_text(result) if result is not None else tr("Ready")
+        self.window.show_message(f"{tr('Undo')}: {text}")
         self.window.engine.load_items()
+        item = self.window.current_item()
+        if item is not None:  # an undone accept opens its suggestion again
+            self.window.engine.load_suggestions(item.id)
 
     @Slot()
     def focus_search(self) -> None:

@@ -241,7 +241,8 @@ class MainWindow(QMainWindow):
         if self.searching:
             self.searching = ""
             self.model.set_items(list(self._all.values()))
-            self.proxy.set_filter(self.nav.current_filter)
+            current = self.nav.current_filter
+            self.proxy.set_filter(current if current.kind != FilterKind.READ_NEXT else ALL_ITEMS)
             self.show_message(f"{len(self._all)} {tr('items')}")
         self.table.setFocus()
 
@@ -249,7 +250,18 @@ class MainWindow(QMainWindow):
     def _on_filter_chosen(self, item_filter: ItemFilter) -> None:
         if self.searching:
             self.clear_search()
+        if item_filter.kind == FilterKind.READ_NEXT:
+            self.engine.call(features.read_next, self._on_read_next)
+            return
         self.proxy.set_filter(item_filter)
+
+    def _on_read_next(self, items: list[Item]) -> None:
+        if self.nav.current_filter.kind != FilterKind.READ_NEXT:
+            return  # the user chose another view meanwhile
+        self.searching = tr("Read next")
+        self.model.set_items(items, keep_order=True)  # ranked: best first
+        self.proxy.set_filter(ItemFilter(FilterKind.SEARCH, self.searching))
+        self.show_message(f"{tr('Read next')}: {len(items)} {tr('items')}")
 
     # -- user actions -----------------------------------------------------
 

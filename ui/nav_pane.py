@@ -20,6 +20,7 @@ from PySide6.QtWidgets import QTreeWidgetItem
 from PySide6.QtWidgets import QWidget
 
 from assistant.types import ItemKind
+from ui import features
 from ui.i18n import tr
 from ui.icons import icon
 from ui.overview import ALL_ITEMS
@@ -32,6 +33,7 @@ FILTER_ROLE = Qt.ItemDataRole.UserRole + 10
 VIEWS = (
     (FilterKind.ALL, "All items", "inbox"),
     (FilterKind.UNREAD, "Unread", "unread"),
+    (FilterKind.READ_NEXT, "Read next", "later"),
     (FilterKind.SUGGESTIONS, "Suggestions", "suggestion"),
     (FilterKind.READ_LATER, "Read later", "later"),
     (FilterKind.UNSURE, "Unsure", "unsure"),
@@ -146,10 +148,14 @@ class NavPane(QTreeWidget):
             overview = self.overview
             views = self._section("Views")
             for kind, title, icon_name in VIEWS:
+                if kind == FilterKind.READ_NEXT and not features.has("read_next"):
+                    continue
                 if kind == FilterKind.ALL:
                     count = overview.total
                 elif kind == FilterKind.UNREAD:
                     count = self.unread
+                elif kind == FilterKind.READ_NEXT:
+                    count = min(self.unread, features.READ_NEXT_LIMIT)
                 else:
                     count = overview.counts.get(kind, 0)
                 self._row(views, tr(title), count, ItemFilter(kind), icon_name)

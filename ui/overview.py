@@ -37,6 +37,7 @@ class FilterKind(enum.StrEnum):
     SOURCE = "source"  # value: the source's path
     CATEGORY = "category"  # value: the category name
     SEARCH = "search"  # the list holds search results; no further filter
+    READ_NEXT = "read_next"  # the engine's ranked reading list (engines with read_next)
 
 
 @dataclass(frozen=True, slots=True)
@@ -100,7 +101,7 @@ def matches(
 ) -> bool:
     """Whether ``item`` belongs in the list under ``flt``."""
     match flt.kind:
-        case FilterKind.ALL | FilterKind.SEARCH:
+        case FilterKind.ALL | FilterKind.SEARCH | FilterKind.READ_NEXT:
             return True
         case FilterKind.UNREAD:
             return not read and item.state != ItemState.ERROR
