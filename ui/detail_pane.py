@@ -105,6 +105,7 @@ class DetailPane(QWidget):
         self.cards: list[SuggestionCard] = []
         self.dialog: CorrectionDialog | None = None
         self._categories: list[Category] = []
+        self.auto_summarize = True  # write a missing summary when an item is shown
         self.quoted = ""
         self.show_quoted = False
         self._attachments: list[Item] = []
@@ -224,7 +225,12 @@ class DetailPane(QWidget):
         if item is None:
             return
         self._fill(item)
-        if changed and item.summary is None and item.state == ItemState.READY:
+        if (
+            changed
+            and self.auto_summarize
+            and item.summary is None
+            and item.state == ItemState.READY
+        ):
             # No summary yet (still queued, or ingested without): write it now.
             self.summary.begin_stream(item.id)
             self.summarize_requested.emit(item.id)

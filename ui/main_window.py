@@ -101,6 +101,7 @@ class MainWindow(QMainWindow):
         self.nav = NavPane(self)
         self.nav.filter_chosen.connect(self._on_filter_chosen)
         self.detail = DetailPane(self)
+        self.detail.auto_summarize = summarize
         self.splitter = QSplitter(Qt.Orientation.Horizontal, self)
         self.splitter.addWidget(self.nav)
         self.splitter.addWidget(self.table)

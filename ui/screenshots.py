@@ -105,7 +105,8 @@ def _shoot(outdir: Path, home: Path, *, fake: bool, timeout_s: int) -> int:
             return Sift(home, progress=progress)
         return Sift(home, embedder=FakeEmbedder(), generator=FakeGenerator(), progress=progress)
 
-    gui = build_gui(factory, summarize=False, tray_available=False)
+    # Ingest without summaries (fast); the items shown get theirs, streamed.
+    gui = build_gui(factory, summarize=True, tray_available=False)
     window = gui.window
     window.resize(1280, 800)
     saved: list[Path] = []
