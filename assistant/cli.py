@@ -22,6 +22,7 @@ from assistant.report import item_line
 from assistant.report import print_item
 from assistant.report import print_report
 from assistant.sources import SourceKind
+from assistant.types import ActionRecord
 from assistant.types import Item
 from assistant.types import ItemKind
 from assistant.types import Progress
@@ -241,9 +242,22 @@ def cmd_suggestions(args: argparse.Namespace) -> int:
 
 
 def cmd_accept(args: argparse.Namespace) -> int:
+    edited = None
+    if args.edit_text is not None:
+        try:
+            edited = args.edit_text.read_text(encoding="utf-8")
+        except OSError as error:
+            raise UserError(f"cannot read {args.edit_text}: {error.strerror or error}") from error
     with open_sift(args) as sift:
-        suggestion = sift.accept(args.id)
-        emit(suggestion) if args.json else print(f"accepted {suggestion.id}: {suggestion.kind}")
+        record = sift.accept_action(args.id, edited_text=edited)
+        suggestion = sift.store.suggestion(args.id)
+        if args.json:
+            emit({**_jsonable(suggestion), "action": _jsonable(record)})
+        else:
+            print(f"accepted {suggestion.id}: {suggestion.kind}")
+            print(f"action {record.id}: {record.summary}")
+            if record.kind == "reply_draft":
+                print(record.detail.get("text", ""))
     return 0
 
 
@@ -320,6 +334,98 @@ def cmd_categories(args: argparse.Namespace) -> int:
     return 0
 
 
+# -- actions ----------------------------------------------------------------
+
+
+def _action_line(record: ActionRecord) -> str:
+    state = f"undone {record.undone_at[:19]}" if record.undone_at else record.created_at[:19]
+    head = f"{record.id:>5}  item {record.item_id:<5} {record.kind:<14}"
+    return f"{head} {state:<26} {record.summary}"
+
+
+def cmd_actions(args: argparse.Namespace) -> int:
+    with open_sift(args) as sift:
+        records = sift.actions(limit=args.limit)
+        if args.json:
+            emit(records)
+        else:
+            for record in records:
+                print(_action_line(record))
+    return 0
+
+
+def cmd_undo(args: argparse.Namespace) -> int:
+    with open_sift(args) as sift:
+        record = sift.undo(args.id)
+        if args.json:
+            emit(record)
+        else:
+            print(f"undid action {record.id} ({record.kind}): {record.detail.get('undo', '')}")
+    return 0
+
+
+def cmd_bills(args: argparse.Namespace) -> int:
+    with open_sift(args) as sift:
+        bills = sift.bills()
+        written = sift.export_bills(args.csv) if args.csv else None
+        if args.json:
+            emit({"bills": bills, "csv": str(written) if written else None})
+            return 0
+        for bill in bills:
+            amount = "" if bill.amount is None else f"{bill.amount:,.2f}"
+            due = bill.due or "-"
+            print(f"{bill.id:>4}  {due:<10} {amount:>12} {bill.currency:<4} {bill.payee}")
+        if written:
+            print(f"wrote {len(bills)} bill(s) to {written}", file=sys.stderr)
+    return 0
+
+
+def cmd_reminders(args: argparse.Namespace) -> int:
+    with open_sift(args) as sift:
+        reminders = sift.due_reminders() if args.due else sift.reminders()
+        if args.json:
+            emit(reminders)
+        else:
+            for reminder in reminders:
+                print(
+                    f"{reminder.id:>4}  {reminder.due_at:<19}  item {reminder.item_id:<5} "
+                    f"{reminder.note}"
+                )
+    return 0
+
+
+def cmd_read_later(args: argparse.Namespace) -> int:
+    with open_sift(args) as sift:
+        entries = sift.read_later()
+        if args.json:
+            emit(entries)
+        else:
+            for entry in entries:
+                print(f"{entry.id:>4}  item {entry.item_id:<5} {entry.title}")
+    return 0
+
+
+def cmd_trash(args: argparse.Namespace) -> int:
+    with open_sift(args) as sift:
+        purged = sift.purge_trash() if args.purge else []
+        entries = sift.trash()
+        if args.json:
+            emit({"purged": purged, "entries": entries})
+            return 0
+        for entry in purged:
+            print(f"purged  {entry.trash_path}")
+        days = sift.settings.trash_days
+        for entry in entries:
+            when = entry.trashed_at[:19]
+            print(f"{entry.id:>4}  {when}  {entry.original_path}  ({entry.reason})")
+        if not args.purge:
+            print(
+                f"entries older than {days} days are removed by `sift trash --purge`",
+                file=sys.stderr,
+            )
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser for every engine command."""
     common = argparse.ArgumentParser(add_help=False)
@@ -359,8 +465,15 @@ def build_parser() -> argparse.ArgumentParser:
     summarize.add_argument("file", type=Path)
     suggestions = add("suggestions", cmd_suggestions, "list open suggestions")
     suggestions.add_argument("--item", type=int, default=None)
-    accept = add("accept", cmd_accept, "accept a suggestion")
+    accept = add("accept", cmd_accept, "accept a suggestion and carry out its action")
     accept.add_argument("id", type=int)
+    accept.add_argument(
+        "--edit-text",
+        type=Path,
+        default=None,
+        metavar="FILE",
+        help="your version: a reply draft's text, a folder, a file name or a date",
+    )
     reject = add("reject", cmd_reject, "reject a suggestion, optionally with the right category")
     reject.add_argument("id", type=int)
     reject.add_argument("--correct", default=None, metavar="LABEL")
@@ -370,6 +483,19 @@ def build_parser() -> argparse.ArgumentParser:
     for name, text in (("junk", "mark an item as junk"), ("not-junk", "mark an item as not junk")):
         p = add(name, cmd_junk, text)
         p.add_argument("item", type=int)
+    actions = add("actions", cmd_actions, "the log of actions carried out, latest first")
+    actions.add_argument("--limit", type=int, default=50)
+    undo = add("undo", cmd_undo, "undo an action (the latest one by default)")
+    undo.add_argument("id", type=int, nargs="?", default=None, metavar="ACTION_ID")
+    bills = add("bills", cmd_bills, "list recorded bills, optionally exporting them as CSV")
+    bills.add_argument("--csv", type=Path, default=None, metavar="PATH")
+    reminders = add("reminders", cmd_reminders, "list follow-up reminders")
+    reminders.add_argument("--due", action="store_true", help="only those due now")
+    add("read-later", cmd_read_later, "the read-later list")
+    trash = add(
+        "trash", cmd_trash, "list Sift's trash; --purge removes entries past the grace period"
+    )
+    trash.add_argument("--purge", action="store_true")
     add("train", cmd_train, "fine-tune on feedback; promote only if better on held-out data")
     add("stats", cmd_stats, "counts of items, suggestions, feedback and models")
     categories = add("categories", cmd_categories, "list, add, rename or delete categories")

@@ -14,12 +14,16 @@ import logging
 import threading
 from collections.abc import Callable
 from collections.abc import Iterable
+from datetime import datetime
 from pathlib import Path
 from types import TracebackType
 from typing import Any
 
 from assistant import paths as paths_module
 from assistant import settings as settings_module
+from assistant.actions import Actions
+from assistant.actions import Trash
+from assistant.actions.records import write_bills_csv
 from assistant.errors import ModelError
 from assistant.errors import NotFoundError
 from assistant.errors import UserError
@@ -31,17 +35,23 @@ from assistant.pipeline import Pipeline
 from assistant.sources import kind_of
 from assistant.sources import scan
 from assistant.store import Store
+from assistant.store_actions import ActionStore
 from assistant.summarize import Summarizer
 from assistant.triage import Triage
+from assistant.types import ActionRecord
+from assistant.types import Bill
 from assistant.types import Category
 from assistant.types import Item
 from assistant.types import ItemKind
 from assistant.types import ItemState
 from assistant.types import Progress
+from assistant.types import ReadLaterEntry
+from assistant.types import Reminder
 from assistant.types import Suggestion
 from assistant.types import SuggestionState
 from assistant.types import Summary
 from assistant.types import TrainReport
+from assistant.types import TrashEntry
 from models.base import Embedder
 from models.base import Generator
 from models.registry import ModelChoice
@@ -347,9 +357,10 @@ class Sift:
 
     # -- feedback ----------------------------------------------------------
 
-    def accept(self, suggestion_id: int) -> Suggestion:
-        """Accept a suggestion: record it (and, for junk, teach the filter)."""
-        return Learner(self).accept(suggestion_id)
+    def accept(self, suggestion_id: int, *, edited_text: str | None = None) -> Suggestion:
+        """Accept a suggestion: record it and carry out its action (see ``accept_action``)."""
+        record = self.accept_action(suggestion_id, edited_text=edited_text)
+        return self.store.suggestion(record.suggestion_id or suggestion_id)
 
     def reject(self, suggestion_id: int, correct: str | None = None) -> Suggestion:
         """Reject a suggestion, optionally giving the right category."""
@@ -366,6 +377,72 @@ class Sift:
     def train(self) -> TrainReport:
         """Fine-tune the category head on feedback; promote only if it measures better."""
         return Learner(self).train()
+
+    # -- actions -------------------------------------------------------------
+
+    def accept_action(self, suggestion_id: int, *, edited_text: str | None = None) -> ActionRecord:
+        """Accept a suggestion and carry out its action; returns the logged action.
+
+        Args:
+            suggestion_id: the suggestion to accept.
+            edited_text: the user's version: a reply draft's text, a folder
+                for file-into, a file name for rename, a date for a follow-up.
+
+        Raises:
+            UserError: decided already, or the action failed (the suggestion
+                stays open, nothing is recorded).
+        """
+        return Actions(self).accept(suggestion_id, edited_text=edited_text)
+
+    def undo(self, action_id: int | None = None) -> ActionRecord:
+        """Undo the given action, or the latest one not undone; its suggestion opens again."""
+        return Actions(self).undo(action_id)
+
+    def actions(self, limit: int = 50) -> list[ActionRecord]:
+        """The action log, latest first."""
+        return ActionStore(self.store).actions(limit)
+
+    def draft_text(self, suggestion_id: int) -> str:
+        """A reply suggestion's draft (written once, kept), to show and edit before Accept."""
+        return Actions(self).draft_text(suggestion_id)
+
+    def reminders(self) -> list[Reminder]:
+        """Every follow-up reminder, soonest first."""
+        return ActionStore(self.store).reminders()
+
+    def due_reminders(self, now: datetime | None = None) -> list[Reminder]:
+        """Reminders due by ``now`` (default: now), for the GUI or CLI to notify."""
+        moment = now or datetime.now().astimezone()
+        if moment.tzinfo is not None:  # reminders are stored in local wall-clock time
+            moment = moment.astimezone().replace(tzinfo=None)
+        return ActionStore(self.store).reminders(due_by=moment.isoformat(timespec="seconds"))
+
+    def read_later(self) -> list[ReadLaterEntry]:
+        """The read-later list."""
+        return ActionStore(self.store).read_later()
+
+    def bills(self) -> list[Bill]:
+        """Recorded bills."""
+        return ActionStore(self.store).bills()
+
+    def export_bills(self, path: Path | str) -> Path:
+        """Write the bills as CSV (an existing file goes to Sift's trash, never overwritten)."""
+        return write_bills_csv(self.bills(), Path(path), self._trash())
+
+    def trash(self) -> list[TrashEntry]:
+        """What is in Sift's trash."""
+        return self._trash().entries()
+
+    def restore_trash(self, entry_id: int) -> Path:
+        """Put a trashed file back where it was."""
+        return self._trash().restore(entry_id)
+
+    def purge_trash(self, now: datetime | None = None) -> list[TrashEntry]:
+        """Remove trash entries older than ``settings.trash_days``; returns them."""
+        return self._trash().purge(now)
+
+    def _trash(self) -> Trash:
+        return Trash(self.paths, ActionStore(self.store), days=self.settings.trash_days)
 
     # -- categories --------------------------------------------------------
 

@@ -162,3 +162,58 @@ def m004_full_text_search(db: Database) -> None:
 def m005_fields(db: Database) -> None:
     """Deterministically extracted fields (dates, amounts, people, requests), as JSON."""
     db["items"].add_column("fields", str)  # type: ignore[union-attr]
+
+
+@MIGRATIONS()
+def m006_actions(db: Database) -> None:
+    """The action log (for undo), reminders, bills, the read-later list and Sift's trash."""
+    db["actions"].create(
+        {
+            "id": int,
+            "kind": str,
+            "item_id": int,
+            "suggestion_id": int,
+            "summary": str,
+            "detail": str,  # JSON: from/to paths, written files, row ids
+            "created_at": str,
+            "undone_at": str,
+        },
+        pk="id",
+        foreign_keys=[("item_id", "items", "id"), ("suggestion_id", "suggestions", "id")],
+    )
+    db["actions"].create_index(["item_id"])
+    db["reminders"].create(
+        {
+            "id": int,
+            "item_id": int,
+            "due_at": str,
+            "note": str,
+            "created_at": str,
+        },
+        pk="id",
+        foreign_keys=[("item_id", "items", "id")],
+    )
+    db["reminders"].create_index(["due_at"])
+    db["bills"].create(
+        {
+            "id": int,
+            "item_id": int,
+            "payee": str,
+            "amount": float,
+            "currency": str,
+            "due": str,
+            "note": str,
+            "created_at": str,
+        },
+        pk="id",
+        foreign_keys=[("item_id", "items", "id")],
+    )
+    db["read_later"].create(
+        {"id": int, "item_id": int, "added_at": str},
+        pk="id",
+        foreign_keys=[("item_id", "items", "id")],
+    )
+    db["trash"].create(
+        {"id": int, "original_path": str, "trash_path": str, "reason": str, "trashed_at": str},
+        pk="id",
+    )

@@ -44,6 +44,21 @@ class Paths:
         return self.data / "models"
 
     @property
+    def drafts(self) -> Path:
+        """Reply and unsubscribe drafts (.eml) written by accepted actions."""
+        return self.data / "drafts"
+
+    @property
+    def events(self) -> Path:
+        """Calendar events (.ics) written by accepted actions."""
+        return self.data / "events"
+
+    @property
+    def trash(self) -> Path:
+        """Sift's own trash: what would be removed waits here for ``trash_days``."""
+        return self.data / "trash"
+
+    @property
     def settings(self) -> Path:
         """The user's settings file."""
         return self.config / "settings.json"

@@ -13,9 +13,11 @@ import logging
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass
+from pathlib import Path
 
 import numpy as np
 
+from assistant.actions.folders import with_learned_folders
 from assistant.fields import extract_fields
 from assistant.junk import JunkFilter
 from assistant.signals import mail_signals
@@ -168,7 +170,10 @@ class Pipeline:
             category=prediction,
             junk=verdict,
             fields=fields,
+            file_name="" if "#" in item.source_path else Path(item.source_path).name,
+            date=item.date,
         )
+        drafts = with_learned_folders(self.store, item, drafts, self.embedder.info.version)
         version = f"{prediction.model_version}|{verdict.model_version}"
         self.store.replace_suggestions(item.id, [d.row(version) for d in drafts])
         return {

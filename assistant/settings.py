@@ -37,6 +37,7 @@ class Settings:
         stability_seconds: a watched file must be unchanged this long before it is read.
         train_min_feedback: new labels after which the category head is retrained.
         promote_tolerance: a candidate may be this much less accurate and still be promoted.
+        trash_days: days a file stays in Sift's trash before ``purge_trash`` removes it.
         notify_priority: the GUI notifies about new items at least this urgent (0–1).
         train_interval_hours: how often the GUI checks whether to fine-tune.
         ui_language: the GUI's language, ``en`` or ``zh`` ("" : the system's).
@@ -55,6 +56,7 @@ class Settings:
     stability_seconds: float = 1.0
     train_min_feedback: int = 25
     promote_tolerance: float = 0.02
+    trash_days: int = 30
     notify_priority: float = 0.8
     train_interval_hours: float = 24.0
     ui_language: str = ""

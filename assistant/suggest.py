@@ -14,6 +14,8 @@ from dataclasses import dataclass
 from typing import Any
 
 from assistant.fields import Fields
+from assistant.naming import content_name
+from assistant.naming import uninformative
 from assistant.types import ItemKind
 from assistant.types import JunkVerdict
 from assistant.types import Prediction
@@ -33,6 +35,8 @@ _DATE_HINT = re.compile(
 _AMOUNT = re.compile(
     r"(?:[$€£¥]|USD|EUR|GBP|CNY|RMB)\s?\d[\d,]*(?:\.\d{2})?|\d[\d,]*(?:\.\d{2})?\s?(?:元|USD|EUR)",
 )
+
+NOT_JUNK_BELOW = 0.75  # junk verdicts less sure than this also offer "not junk"
 
 FOLDERS = {
     "finance": "Finance",
@@ -99,15 +103,18 @@ def suggest(
     category: Prediction,
     junk: JunkVerdict,
     fields: Fields | None = None,
+    file_name: str = "",
+    date: str = "",
 ) -> list[Draft]:
     """Suggested actions for one item, most useful first.
 
     ``fields`` (dates, amounts) fill the calendar, bill and follow-up payloads
     with resolved values; without them the text's first date or amount as
-    written is used.
+    written is used. ``file_name`` and ``date`` (a document's own name and
+    time) let a counter-named document (scan0001.pdf) get a rename suggestion.
     """
     if junk.is_junk:
-        return [
+        drafts = [
             Draft(
                 SuggestionKind.MARK_JUNK,
                 f"Looks like junk ({junk.probability:.0%}): {', '.join(junk.clues[:3])}",
@@ -115,6 +122,16 @@ def suggest(
                 {},
             )
         ]
+        if junk.probability < NOT_JUNK_BELOW:
+            drafts.append(
+                Draft(
+                    SuggestionKind.NOT_JUNK,
+                    f"Only {junk.probability:.0%} junk-like: keep it if it is mail you want",
+                    1 - junk.probability,
+                    {},
+                )
+            )
+        return drafts
     label = category.label
     confidence = category.confidence
     drafts: list[Draft] = []
@@ -129,6 +146,19 @@ def suggest(
                     {"folder": folder},
                 )
             )
+        if file_name and uninformative(file_name):
+            name = content_name(
+                file_name=file_name, label=label, text=text, fields=fields, date=date
+            )
+            if name and name != file_name:
+                drafts.append(
+                    Draft(
+                        SuggestionKind.RENAME,
+                        f"The name {file_name} says nothing about it: rename it to {name}",
+                        max(confidence, 0.5),
+                        {"name": name},
+                    )
+                )
         drafts.append(
             Draft(SuggestionKind.READ_LATER, "A document you have not opened yet", 0.5, {})
         )

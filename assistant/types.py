@@ -42,6 +42,8 @@ class SuggestionKind(enum.StrEnum):
     UNSUBSCRIBE = "unsubscribe"
     READ_LATER = "read_later"
     RECORD_BILL = "record_bill"
+    RENAME = "rename"  # a document whose file name says nothing (scan0001.pdf)
+    NOT_JUNK = "not_junk"  # wanted mail the filter put among junk
 
 
 class SuggestionState(enum.StrEnum):
@@ -60,6 +62,9 @@ class Verdict(enum.StrEnum):
     LABEL = "label"  # the user set an item's category
     JUNK = "junk"
     NOT_JUNK = "not_junk"
+    DRAFT_AS_IS = "draft_as_is"  # a reply draft accepted without changes
+    DRAFT_EDITED = "draft_edited"  # the user rewrote the draft first (correction: the text)
+    FOLDER = "folder"  # the user chose another folder than suggested (correction: it)
 
 
 @dataclass(frozen=True, slots=True)
@@ -259,3 +264,83 @@ class TrainReport:
     promoted: bool
     version: str
     reason: str
+
+
+# -- actions ----------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class ActionRecord:
+    """One action Sift carried out after an Accept, as logged.
+
+    Attributes:
+        id: the log entry's id (what ``Sift.undo`` takes).
+        kind: the accepted suggestion's kind.
+        item_id: the item acted on.
+        suggestion_id: the accepted suggestion.
+        summary: one line saying what was done.
+        detail: what undo needs, as JSON-ready values (from/to paths,
+            written files, row ids, a draft's text, a link to open).
+        created_at: when it was done (UTC, ISO 8601).
+        undone_at: when it was undone, or ``None``.
+    """
+
+    id: int
+    kind: SuggestionKind
+    item_id: int
+    suggestion_id: int | None
+    summary: str
+    detail: dict[str, object]
+    created_at: str
+    undone_at: str | None = None
+
+    @property
+    def undone(self) -> bool:
+        """True once the action was undone."""
+        return self.undone_at is not None
+
+
+@dataclass(frozen=True, slots=True)
+class Reminder:
+    """A follow-up reminder: notify the user at ``due_at`` about an item."""
+
+    id: int
+    item_id: int
+    due_at: str  # ISO 8601, local time without zone (as the user reads it)
+    note: str
+    created_at: str
+
+
+@dataclass(frozen=True, slots=True)
+class Bill:
+    """A bill or receipt the user asked Sift to record."""
+
+    id: int
+    item_id: int
+    payee: str
+    amount: float | None
+    currency: str
+    due: str  # ISO date or empty
+    note: str
+    created_at: str
+
+
+@dataclass(frozen=True, slots=True)
+class ReadLaterEntry:
+    """An item put on the read-later list."""
+
+    id: int
+    item_id: int
+    title: str
+    added_at: str
+
+
+@dataclass(frozen=True, slots=True)
+class TrashEntry:
+    """A file Sift moved into its own trash instead of deleting it."""
+
+    id: int
+    original_path: str
+    trash_path: str
+    reason: str
+    trashed_at: str
