@@ -37,6 +37,7 @@ from ui.i18n import tr
 # Progress stages -> the bar that shows them.
 STAGE_BARS = {"read": "scan", "classify": "queue", "summarize": "queue", "model": "model"}
 STAGE_BARS |= {"train": "training", "training": "training"}
+ACTIONS_SHOWN = 30
 ACCEPT_REJECT = frozenset({Verdict.ACCEPT, Verdict.REJECT})
 
 
@@ -67,6 +68,7 @@ class DashboardData:
     acceptance: tuple[tuple[str, float], ...] = ()
     accuracy: tuple[tuple[str, float], ...] = ()
     versions: tuple[ModelVersionRow, ...] = ()
+    actions: tuple[Any, ...] = ()  # ActionRecord, newest first (engines that act)
     queue: int = 0
     items: int = 0
 
@@ -157,6 +159,7 @@ def collect_dashboard(sift: Sift) -> DashboardData:
         acceptance=tuple(acceptance),
         accuracy=tuple(accuracy),  # type: ignore[arg-type]
         versions=tuple(reversed(versions)),
+        actions=tuple(sift.actions(limit=ACTIONS_SHOWN)) if features.has("actions") else (),
         queue=int(counts["pending"]),
         items=int(counts["items"]),
     )
@@ -215,6 +218,21 @@ class DashboardWindow(QWidget):
             bar.setFormat("%v/%m")
             self.bars[key] = bar
             progress.addRow(tr(title), bar)
+        self.actions_table = QTableWidget(0, 3, self)
+        self.actions_table.setHorizontalHeaderLabels(
+            [tr(h) for h in ("Created", "Action", "State")]
+        )
+        self.actions_table.verticalHeader().hide()
+        self.actions_table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.actions_table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.actions_table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        actions_header = self.actions_table.horizontalHeader()
+        actions_header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        actions_header.setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
+        self.undo_button = QPushButton(tr("Undo"), self)
+        self.undo_button.clicked.connect(self.undo_selected)
+        self.actions_table.itemSelectionChanged.connect(self._update_undo)
+        self.undo_button.setEnabled(False)
         self.queue_label = QLabel(self)
         layout = QVBoxLayout(self)
         layout.addLayout(charts, 2)
@@ -222,6 +240,13 @@ class DashboardWindow(QWidget):
         layout.addWidget(title)
         layout.addWidget(self.versions, 1)
         layout.addLayout(history_buttons)
+        if features.has("actions"):
+            layout.addWidget(QLabel(f"<b>{tr('Actions')}</b>", self))
+            layout.addWidget(self.actions_table, 1)
+            layout.addWidget(self.undo_button, 0, Qt.AlignmentFlag.AlignRight)
+        else:
+            self.actions_table.hide()
+            self.undo_button.hide()
         layout.addLayout(progress)
         layout.addWidget(self.queue_label)
         self.resize(760, 560)
@@ -249,6 +274,31 @@ class DashboardWindow(QWidget):
         queue.setRange(0, max(data.items, 1))
         queue.setValue(data.items - data.queue)
         self._update_rollback()
+        self.actions_table.setRowCount(len(data.actions))
+        for n, record in enumerate(data.actions):
+            state = tr("undone") if getattr(record, "undone_at", None) else ""
+            when = str(record.created_at)[:16].replace("T", " ")
+            for column, text in enumerate((when, str(record.summary), state)):
+                self.actions_table.setItem(n, column, QTableWidgetItem(text))
+        self._update_undo()
+
+    def selected_action(self) -> Any:
+        rows = self.actions_table.selectionModel().selectedRows()
+        return self.data.actions[rows[0].row()] if rows else None
+
+    @Slot()
+    def _update_undo(self) -> None:
+        record = self.selected_action()
+        self.undo_button.setEnabled(record is not None and not getattr(record, "undone_at", None))
+
+    @Slot()
+    def undo_selected(self) -> None:
+        """Undo the selected action (``Sift.undo(action_id)``)."""
+        record = self.selected_action()
+        if record is None or not features.has("undo"):
+            return
+        action_id = record.id
+        self.engine.call(lambda sift: sift.undo(action_id), self._after_rollback)
 
     def selected_version(self) -> ModelVersionRow | None:
         rows = self.versions.selectionModel().selectedRows()

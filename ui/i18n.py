@@ -157,6 +157,8 @@ ZH: dict[str, str] = {
     "Active": "当前",
     "No data yet": "暂无数据",
     "Refresh now": "立即刷新",
+    "Actions": "操作记录",
+    "undone": "已撤销",
 }
 
 _language = "en"

@@ -175,6 +175,12 @@ def test_dashboard_charts_feedback_and_lists_versions(qtbot: QtBot, gui: Gui, in
     assert 1.0 in dashboard.acceptance_chart.values  # the accepted one
     assert dashboard.queue_label.text().startswith("Queue: 0")
     assert not dashboard.rollback_button.isEnabled()
+    # The accepted suggestion's action is listed and can be undone from here.
+    qtbot.waitUntil(lambda: dashboard.actions_table.rowCount() == 1, timeout=WAIT_MS)
+    dashboard.actions_table.selectRow(0)
+    assert dashboard.undo_button.isEnabled()
+    dashboard.undo_button.click()
+    qtbot.waitUntil(lambda: dashboard.actions_table.item(0, 2).text() == "undone", timeout=WAIT_MS)
     dashboard.grab()  # paints the charts without error
     dashboard.close()
 
