@@ -26,6 +26,8 @@ from assistant.types import ActionRecord
 from assistant.types import Item
 from assistant.types import ItemKind
 from assistant.types import Progress
+from assistant.types import Recommendation
+from assistant.types import SignalKind
 
 SAMPLE = Path(__file__).resolve().parents[1] / "resources" / "sample"
 
@@ -426,6 +428,101 @@ def cmd_trash(args: argparse.Namespace) -> int:
     return 0
 
 
+# -- signals, recommendations and monitoring ------------------------------------
+
+
+def _recommendations(args: argparse.Namespace, recommendations: list[Recommendation]) -> int:
+    if args.json:
+        emit(recommendations)
+    else:
+        for r in recommendations:
+            print(f"{r.item.id:>5}  {r.score:4.2f}  {r.item.title[:50]:<50}  {r.reason}")
+    return 0
+
+
+def cmd_read_next(args: argparse.Namespace) -> int:
+    with open_sift(args) as sift:
+        return _recommendations(args, sift.read_next(args.limit))
+
+
+def cmd_related(args: argparse.Namespace) -> int:
+    with open_sift(args) as sift:
+        return _recommendations(args, sift.related(args.id, args.limit))
+
+
+def _rate(rates: tuple[float | None, ...], counts: tuple[int, ...]) -> str:
+    total = sum(counts)
+    if not total:
+        return "   n/a (0)"
+    hits = sum((rate or 0.0) * count for rate, count in zip(rates, counts, strict=True))
+    return f"{hits / total:6.0%} ({total})"
+
+
+def cmd_metrics(args: argparse.Namespace) -> int:
+    with open_sift(args) as sift:
+        metrics = sift.metrics(bucket=args.bucket)
+        if args.json:
+            emit(metrics)
+            return 0
+        print(f"{args.bucket:<12}{'acceptance':>16}{'accuracy':>16}")
+        for k, bucket in enumerate(metrics.buckets):
+            cells = [
+                _rate(series.rates[k : k + 1], series.counts[k : k + 1])
+                for series in (metrics.acceptance, metrics.accuracy)
+            ]
+            print(f"{bucket:<12}" + "".join(f"{cell:>16}" for cell in cells))
+        for title, group in (
+            ("acceptance by action kind", metrics.acceptance_by_kind),
+            ("acceptance by category", metrics.acceptance_by_category),
+            ("accuracy by action kind", metrics.accuracy_by_kind),
+            ("accuracy by category", metrics.accuracy_by_category),
+        ):
+            print(f"{title}:")
+            for series in group:
+                print(f"  {series.name:<22}{_rate(series.rates, series.counts):>16}")
+    return 0
+
+
+def cmd_alerts(args: argparse.Namespace) -> int:
+    with open_sift(args) as sift:
+        alerts = sift.alerts()
+        if args.json:
+            emit(alerts)
+        else:
+            for alert in alerts:
+                print(f"DRIFT {alert.message}")
+            if not alerts:
+                print("no alerts")
+    return 0
+
+
+def cmd_digest(args: argparse.Namespace) -> int:
+    with open_sift(args) as sift:
+        if args.html:
+            path = sift.export_digest(args.html, args.day)
+            emit({"path": str(path)}) if args.json else print(f"wrote {path}")
+            return 0
+        digest = sift.digest(args.day)
+        if args.json:
+            emit(digest)
+            return 0
+        print(f"digest for {digest.day}: {len(digest.entries)} low-priority item(s)")
+        for entry in digest.entries:
+            print_item(entry.item, entry.suggestions)
+    return 0
+
+
+def cmd_signal(args: argparse.Namespace) -> int:
+    with open_sift(args) as sift:
+        sift.record_signal(args.id, args.kind, args.value)
+        signals = sift.signals(args.id)
+        if args.json:
+            emit(signals)
+        else:
+            print(f"recorded {args.kind} ({args.value:g}) for item {args.id}")
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser for every engine command."""
     common = argparse.ArgumentParser(add_help=False)
@@ -506,6 +603,24 @@ def build_parser() -> argparse.ArgumentParser:
     categories.add_argument("new_name", nargs="?")
     categories.add_argument("--description", default=None)
     categories.add_argument("--kind", default="mail", choices=[k.value for k in ItemKind])
+    # signals, recommendations and monitoring
+    read_next = add(
+        "read-next", cmd_read_next, "unread items ranked by your interest, with reasons"
+    )
+    read_next.add_argument("--limit", type=int, default=10)
+    related = add("related", cmd_related, "items similar to one item (by embedding)")
+    related.add_argument("id", type=int)
+    related.add_argument("--limit", type=int, default=5)
+    metrics = add("metrics", cmd_metrics, "acceptance rate and accuracy over time")
+    metrics.add_argument("--bucket", default="day", choices=["day", "week"])
+    add("alerts", cmd_alerts, "drift alerts: acceptance dropped sharply")
+    digest = add("digest", cmd_digest, "a day's low-priority items with one-click actions")
+    digest.add_argument("--day", default=None, metavar="YYYY-MM-DD", help="default: today (UTC)")
+    digest.add_argument("--html", type=Path, default=None, metavar="PATH", help="write HTML here")
+    signal_ = add("signal", cmd_signal, "record an implicit signal (for scripts)")
+    signal_.add_argument("id", type=int)
+    signal_.add_argument("kind", choices=[k.value for k in SignalKind])
+    signal_.add_argument("value", type=float, nargs="?", default=1.0)
     return parser
 
 

@@ -14,12 +14,16 @@ import logging
 import threading
 from collections.abc import Callable
 from collections.abc import Iterable
+from datetime import date
 from datetime import datetime
 from pathlib import Path
 from types import TracebackType
 from typing import Any
 
+from assistant import digest as digest_module
+from assistant import monitor
 from assistant import paths as paths_module
+from assistant import recommend
 from assistant import settings as settings_module
 from assistant.actions import Actions
 from assistant.actions import Trash
@@ -36,17 +40,21 @@ from assistant.sources import kind_of
 from assistant.sources import scan
 from assistant.store import Store
 from assistant.store_actions import ActionStore
+from assistant.store_signals import SignalStore
 from assistant.summarize import Summarizer
 from assistant.triage import Triage
 from assistant.types import ActionRecord
 from assistant.types import Bill
 from assistant.types import Category
+from assistant.types import ImplicitSignal
 from assistant.types import Item
 from assistant.types import ItemKind
 from assistant.types import ItemState
 from assistant.types import Progress
 from assistant.types import ReadLaterEntry
+from assistant.types import Recommendation
 from assistant.types import Reminder
+from assistant.types import SignalKind
 from assistant.types import Suggestion
 from assistant.types import SuggestionState
 from assistant.types import Summary
@@ -480,6 +488,82 @@ class Sift:
         }
         counts["data_dir"] = str(self.paths.data)
         return counts
+
+    # -- signals, recommendations and monitoring ------------------------------
+
+    def record_signal(self, item_id: int, kind: SignalKind | str, value: float = 1.0) -> None:
+        """Record an implicit signal (apart from verdicts); ``OPENED`` marks the item read.
+
+        Args:
+            item_id: the item.
+            kind: what happened; ``DWELL`` takes the seconds viewed as ``value``.
+            value: 1.0 for events, seconds for ``DWELL``.
+        """
+        try:
+            kind = SignalKind(kind)
+        except ValueError as error:
+            known = ", ".join(k.value for k in SignalKind)
+            raise UserError(f"unknown signal {kind!r} (one of {known})") from error
+        if value < 0:
+            raise UserError(f"a signal's value cannot be negative ({value})")
+        SignalStore(self.store).record(item_id, kind, value)
+
+    def signals(self, item_id: int) -> list[ImplicitSignal]:
+        """An item's implicit signals, oldest first."""
+        self.store.item(item_id)
+        return SignalStore(self.store).signals(item_id)
+
+    def mark_read(self, item_id: int, *, read: bool = True) -> Item:
+        """Mark an item read or unread (opening it marks it read too)."""
+        SignalStore(self.store).set_read(item_id, read=read)
+        return self.store.item(item_id)
+
+    def read_next(self, limit: int = 10) -> list[Recommendation]:
+        """Unread live items ranked by learned interest, priority and recency, with reasons."""
+        if limit < 1:
+            raise UserError("limit must be at least 1")
+        ranked = recommend.Ranker(SignalStore(self.store)).read_next(limit)
+        return [Recommendation(self.store.item(r.item_id), r.score, r.reason) for r in ranked]
+
+    def related(self, item_id: int, limit: int = 5) -> list[Recommendation]:
+        """Live items nearest to one item by their stored embeddings."""
+        if limit < 1:
+            raise UserError("limit must be at least 1")
+        item = self.store.item(item_id)
+        out = []
+        for other_id, similarity in recommend.related(SignalStore(self.store), item_id, limit):
+            other = self.store.item(other_id)
+            out.append(
+                Recommendation(other, similarity, recommend.related_reason(item, other, similarity))
+            )
+        return out
+
+    def metrics(self, *, bucket: str = "day") -> monitor.Metrics:
+        """Acceptance rate and accuracy over time, per action kind and per category."""
+        decisions = monitor.decisions(SignalStore(self.store).verdicts())
+        return monitor.metrics(decisions, bucket=bucket)
+
+    def alerts(self, *, now: datetime | None = None) -> list[monitor.Alert]:
+        """Drift alerts: series whose acceptance dropped sharply (see ``assistant.monitor``)."""
+        decisions = monitor.decisions(SignalStore(self.store).verdicts())
+        return monitor.drift_alerts(decisions, now=now)
+
+    def digest(self, day: str | date | None = None) -> digest_module.Digest:
+        """One day's (default: today's, UTC) unread low-priority items with open suggestions."""
+        when = digest_module.parse_day(day).isoformat()
+        ids = SignalStore(self.store).low_priority_ids(when, below=digest_module.LOW_PRIORITY)
+        entries = tuple(
+            digest_module.DigestEntry(
+                self.store.item(item_id),
+                tuple(self.store.suggestions(item_id, state=SuggestionState.OPEN)),
+            )
+            for item_id in ids
+        )
+        return digest_module.Digest(when, entries)
+
+    def export_digest(self, path: Path | str, day: str | date | None = None) -> Path:
+        """Write the digest as a self-contained HTML page with ``sift://accept/ID`` links."""
+        return digest_module.write_html(self.digest(day), Path(path))
 
     # -- gui ---------------------------------------------------------------
 

@@ -217,3 +217,23 @@ def m006_actions(db: Database) -> None:
         {"id": int, "original_path": str, "trash_path": str, "reason": str, "trashed_at": str},
         pk="id",
     )
+
+
+@MIGRATIONS()
+def m007_signals(db: Database) -> None:
+    """Implicit signals (opened, dwell, draft used...) apart from verdicts; read marks."""
+    db["signals"].create(
+        {
+            "id": int,
+            "item_id": int,
+            "kind": str,
+            "value": float,
+            "model_version": str,  # the item's category model when the signal came
+            "created_at": str,
+        },
+        pk="id",
+        foreign_keys=[("item_id", "items", "id")],
+    )
+    db["signals"].create_index(["item_id"])
+    db["signals"].create_index(["created_at"])
+    db["items"].add_column("read_at", str)  # type: ignore[union-attr]

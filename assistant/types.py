@@ -196,6 +196,7 @@ class Item:
     parent_id: int | None = None  # the mail an attachment item came from
     near_duplicate_of: int | None = None  # an earlier item with almost the same text
     fields: Fields | None = None  # dates, amounts, people, organisations, requests
+    read: bool = False  # opened by the user (the GUI badges unread items)
 
     @property
     def summary_text(self) -> str:
@@ -344,3 +345,45 @@ class TrashEntry:
     trash_path: str
     reason: str
     trashed_at: str
+
+
+# -- implicit signals and recommendations ----------------------------------
+
+
+class SignalKind(enum.StrEnum):
+    """Implicit signals: what the user did with an item, apart from explicit verdicts."""
+
+    OPENED = "opened"  # the item was shown in full (marks it read)
+    DWELL = "dwell"  # seconds the item stayed shown (value)
+    DRAFT_USED = "draft_used"  # a reply draft was sent as written
+    DRAFT_EDITED = "draft_edited"  # a reply draft was edited before use
+    MOVED = "moved"  # the user moved or filed the item themselves
+    SKIPPED = "skipped"  # shown in a list and passed over: it leaves read next
+
+
+@dataclass(frozen=True, slots=True)
+class ImplicitSignal:
+    """One implicit signal with its provenance."""
+
+    id: int
+    item_id: int
+    kind: SignalKind
+    value: float
+    model_version: str  # the category model of the item's prediction at the time
+    created_at: str
+
+
+@dataclass(frozen=True, slots=True)
+class Recommendation:
+    """An item to read next (or one related to another), with why.
+
+    Attributes:
+        item: the recommended item.
+        score: the ranker's engagement probability (``read_next``) or the
+            cosine similarity (``related``), in [0, 1] for the former.
+        reason: a short human-readable reason.
+    """
+
+    item: Item
+    score: float
+    reason: str

@@ -1,0 +1,114 @@
+"""The daily digest: one day's low-priority items with their open suggestions.
+
+As a view (``Digest``) and as a self-contained HTML file. Each suggestion in
+the file is a one-click ``sift://accept/<suggestion id>`` link (the GUI
+registers the ``sift:`` scheme and accepts it) with the equivalent
+``sift accept <suggestion id>`` command shown next to it for the terminal;
+each item title links to ``sift://open/<item id>``. Every piece of item text
+is HTML-escaped: mail is untrusted input.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from datetime import UTC
+from datetime import date
+from datetime import datetime
+from html import escape
+from pathlib import Path
+
+from assistant.errors import UserError
+from assistant.types import Item
+from assistant.types import Suggestion
+
+LOW_PRIORITY = 0.35  # items below this priority wait for the digest
+SNIPPET = 240  # characters of text shown when there is no summary
+
+_STYLE = """
+body { font: 15px/1.45 system-ui, sans-serif; max-width: 46em; margin: 2em auto; color: #222; }
+h1 { font-size: 1.3em; } .item { border-top: 1px solid #ddd; padding: .8em 0; }
+.meta { color: #666; font-size: .9em; } .text { margin: .3em 0; }
+a.action { display: inline-block; margin: .2em .4em .2em 0; padding: .15em .6em;
+  border: 1px solid #999; border-radius: 4px; text-decoration: none; color: #124; }
+code { color: #555; font-size: .85em; }
+"""
+
+
+@dataclass(frozen=True, slots=True)
+class DigestEntry:
+    """One item in the digest with its open suggestions."""
+
+    item: Item
+    suggestions: tuple[Suggestion, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Digest:
+    """One day's low-priority items, lowest priority first."""
+
+    day: str  # YYYY-MM-DD
+    entries: tuple[DigestEntry, ...]
+
+
+def parse_day(text: str | date | None) -> date:
+    """A day from ``YYYY-MM-DD`` (today in UTC when None)."""
+    if text is None:
+        return datetime.now(UTC).date()
+    if isinstance(text, date):
+        return text
+    try:
+        return date.fromisoformat(text)
+    except ValueError as error:
+        raise UserError(f"not a day (YYYY-MM-DD): {text!r}") from error
+
+
+def _entry(entry: DigestEntry) -> str:
+    item = entry.item
+    sender = item.metadata.get("from", "")
+    text = item.summary_text or item.text[:SNIPPET] + ("…" if len(item.text) > SNIPPET else "")
+    meta = " · ".join(
+        part
+        for part in (sender, item.category or "unsure", f"priority {item.priority:.2f}")
+        if part
+    )
+    actions = "".join(
+        f'<a class="action" href="sift://accept/{s.id}" title="{escape(s.reason)}">'
+        f"{escape(str(s.kind).replace('_', ' '))}</a><code>sift accept {s.id}</code> "
+        for s in entry.suggestions
+    )
+    return (
+        '<div class="item">'
+        f'<a href="sift://open/{item.id}"><strong>{escape(item.title or "(no title)")}</strong></a>'
+        f'<div class="meta">{escape(meta)}</div>'
+        f'<div class="text">{escape(text)}</div>'
+        f"<div>{actions or '<span class=meta>no open suggestions</span>'}</div>"
+        "</div>"
+    )
+
+
+def render_html(digest: Digest) -> str:
+    """The digest as one self-contained HTML page (no scripts, no external resources)."""
+    body = "".join(_entry(e) for e in digest.entries) or "<p>Nothing low-priority today.</p>"
+    count = len(digest.entries)
+    return (
+        "<!DOCTYPE html>\n<html><head><meta charset='utf-8'>"
+        "<meta http-equiv='Content-Security-Policy' content=\"default-src 'none'; "
+        "style-src 'unsafe-inline'\">"
+        f"<title>Sift digest {escape(digest.day)}</title><style>{_STYLE}</style></head><body>"
+        f"<h1>Sift digest for {escape(digest.day)}: {count} low-priority item"
+        f"{'' if count == 1 else 's'}</h1>"
+        "<p class='meta'>Each button is a <code>sift://accept/ID</code> link the Sift app "
+        "handles; the command next to it does the same in a terminal.</p>"
+        f"{body}</body></html>\n"
+    )
+
+
+def write_html(digest: Digest, path: Path) -> Path:
+    """Write the digest page atomically; returns the path."""
+    path = path.expanduser()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.part")
+    tmp.write_text(render_html(digest), encoding="utf-8")
+    tmp.replace(path)
+    return path
