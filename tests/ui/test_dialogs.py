@@ -161,18 +161,20 @@ def test_dashboard_charts_feedback_and_lists_versions(qtbot: QtBot, gui: Gui, in
     found = ingest(qtbot, gui, [inbox], rows=2)
     mail = next(i for i in found if i.kind == ItemKind.MAIL)
 
-    def decide(sift: Sift) -> None:
+    def decide(sift: Sift) -> int:
         first, *rest = sift.suggestions(mail.id)
         sift.accept(first.id)
         for other in rest:
             sift.reject(other.id)
+        return len(rest)
 
-    engine_result(qtbot, gui, decide)
+    rejected = engine_result(qtbot, gui, decide)
     gui.open_dashboard()
     dashboard = gui.dashboard
     assert dashboard is not None
     qtbot.waitUntil(lambda: bool(dashboard.acceptance_chart.values), timeout=WAIT_MS)
-    assert 1.0 in dashboard.acceptance_chart.values  # the accepted one
+    # One day with one accept: the engine's metrics give one point per day.
+    assert dashboard.acceptance_chart.values[-1] == pytest.approx(1 / (1 + rejected))
     assert dashboard.queue_label.text().startswith("Queue: 0")
     assert not dashboard.rollback_button.isEnabled()
     # The accepted suggestion's action is listed and can be undone from here.

@@ -233,3 +233,42 @@ def test_mail_sender_is_shown(qtbot: QtBot, gui: Gui, tmp_path: Path) -> None:
     (item,) = ingest(qtbot, gui, [folder], rows=1)
     click_item(qtbot, gui, item.id)
     assert "Dana Lee" in gui.window.detail.meta_label.text()
+
+
+def test_showing_an_item_records_opened_and_dwell(qtbot: QtBot, gui: Gui, inbox: Path) -> None:
+    """GIVEN two items WHEN one is shown, then the other THEN the engine records OPENED
+    for the first (which marks it read) and DWELL when the user leaves it."""
+    from assistant.types import SignalKind
+
+    found = ingest(qtbot, gui, [inbox], rows=2)
+    first, second = found
+    click_item(qtbot, gui, first.id)
+
+    def kinds(item_id: int) -> list[str]:
+        done: list = []
+        gui.engine.call(lambda sift: [s.kind for s in sift.signals(item_id)], done.append)
+        qtbot.waitUntil(lambda: bool(done), timeout=WAIT_MS)
+        return done[0]
+
+    qtbot.waitUntil(lambda: SignalKind.OPENED in kinds(first.id), timeout=WAIT_MS)
+    qtbot.wait(1100)  # dwell is recorded from one second on
+    click_item(qtbot, gui, second.id)
+    qtbot.waitUntil(lambda: SignalKind.DWELL in kinds(first.id), timeout=WAIT_MS)
+    done: list = []
+    gui.engine.call(lambda sift: sift.item(first.id).read, done.append)
+    qtbot.waitUntil(lambda: bool(done), timeout=WAIT_MS)
+    assert done == [True]  # the read mark lives in the engine, not only in the window
+
+
+def test_read_next_view_lists_the_engine_ranking(qtbot: QtBot, gui: Gui, inbox: Path) -> None:
+    ingest(qtbot, gui, [inbox], rows=2)
+    window = gui.window
+    ranked: list = []
+    gui.engine.call(lambda sift: [r.item.id for r in sift.read_next(limit=50)], ranked.append)
+    qtbot.waitUntil(lambda: bool(ranked), timeout=WAIT_MS)
+    window.nav.choose(ItemFilter(FilterKind.READ_NEXT))
+    qtbot.waitUntil(lambda: window.searching != "", timeout=WAIT_MS)
+    assert [i.id for i in window.visible_items()] == ranked[0]  # in the engine's order
+    window.nav.choose(ItemFilter(FilterKind.ALL))
+    assert window.searching == ""
+    assert window.proxy.rowCount() == 2
