@@ -356,6 +356,13 @@ def cmd_actions(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_draft(args: argparse.Namespace) -> int:
+    with open_sift(args) as sift:
+        text = sift.draft_text(args.id)
+        emit({"suggestion_id": args.id, "text": text}) if args.json else print(text)
+    return 0
+
+
 def cmd_undo(args: argparse.Namespace) -> int:
     with open_sift(args) as sift:
         record = sift.undo(args.id)
@@ -384,6 +391,8 @@ def cmd_bills(args: argparse.Namespace) -> int:
 
 def cmd_reminders(args: argparse.Namespace) -> int:
     with open_sift(args) as sift:
+        for reminder_id in args.dismiss or ():
+            sift.dismiss_reminder(reminder_id)
         reminders = sift.due_reminders() if args.due else sift.reminders()
         if args.json:
             emit(reminders)
@@ -582,12 +591,17 @@ def build_parser() -> argparse.ArgumentParser:
         p.add_argument("item", type=int)
     actions = add("actions", cmd_actions, "the log of actions carried out, latest first")
     actions.add_argument("--limit", type=int, default=50)
+    draft = add("draft", cmd_draft, "print a reply suggestion's draft, to edit before accepting")
+    draft.add_argument("id", type=int)
     undo = add("undo", cmd_undo, "undo an action (the latest one by default)")
     undo.add_argument("id", type=int, nargs="?", default=None, metavar="ACTION_ID")
     bills = add("bills", cmd_bills, "list recorded bills, optionally exporting them as CSV")
     bills.add_argument("--csv", type=Path, default=None, metavar="PATH")
     reminders = add("reminders", cmd_reminders, "list follow-up reminders")
     reminders.add_argument("--due", action="store_true", help="only those due now")
+    reminders.add_argument(
+        "--dismiss", type=int, action="append", metavar="ID", help="mark a reminder done"
+    )
     add("read-later", cmd_read_later, "the read-later list")
     trash = add(
         "trash", cmd_trash, "list Sift's trash; --purge removes entries past the grace period"

@@ -425,6 +425,11 @@ class Sift:
             moment = moment.astimezone().replace(tzinfo=None)
         return ActionStore(self.store).reminders(due_by=moment.isoformat(timespec="seconds"))
 
+    def dismiss_reminder(self, reminder_id: int) -> None:
+        """The user saw a due reminder: it is done (undoing its action then removes nothing)."""
+        if not ActionStore(self.store).delete_reminder(reminder_id):
+            raise NotFoundError(f"no reminder {reminder_id}")
+
     def read_later(self) -> list[ReadLaterEntry]:
         """The read-later list."""
         return ActionStore(self.store).read_later()

@@ -141,6 +141,15 @@ class ActionStore:
                 )
         return out
 
+    # -- items an action moves ---------------------------------------------------
+
+    def source_key(self, item_id: int) -> str:
+        """An item's identity key (``file:<path>``, ``msgid:<id>``, ...)."""
+        row = self._store.query_one("SELECT source_key FROM items WHERE id = ?", [item_id])
+        if row is None:
+            raise NotFoundError(f"no item {item_id}")
+        return str(row["source_key"] or "")
+
     # -- suggestions an action touches -----------------------------------------
 
     def reopen_suggestion(self, suggestion_id: int) -> None:

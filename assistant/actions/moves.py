@@ -102,6 +102,10 @@ def _set_place(context: Context, item: Item, *, path: str, filed_in: str | None)
     store.update_item(item.id, source_path=path, metadata=json.dumps(metadata, ensure_ascii=False))
     if path != item.source_path:
         old = item.source_path
+        # A file keyed by its path is re-keyed, so an edit at the new place updates this
+        # item instead of creating a second one (see Intake.store_extracted).
+        if context.actions.source_key(item.id) == f"file:{old}":
+            store.update_item(item.id, source_key=f"file:{path}")
         for child in store.children(item.id):
             if child.source_path.startswith(f"{old}#"):
                 store.update_item(child.id, source_path=path + child.source_path[len(old) :])
@@ -121,11 +125,45 @@ def file_item(context: Context, item: Item, folder: str) -> dict[str, Any]:
     if target is None:
         _set_place(context, item, path=item.source_path, filed_in=folder)
         return detail
-    if mode == "maildir":
-        for sub in ("cur", "new", "tmp"):  # a Maildir++ folder needs all three
-            (target.parent.parent / sub).mkdir(parents=True, exist_ok=True)
-    detail["to"] = str(_move(context, item, target, filed_in=folder))
+    if mode == "maildir":  # a Maildir++ folder needs all of cur, new and tmp
+        created = make_folders(target.parent.parent, ("cur", "new", "tmp"), item=item)
+    else:
+        created = make_folders(target.parent, (), item=item)
+    try:
+        detail["to"] = str(_move(context, item, target, filed_in=folder))
+    except BaseException:
+        remove_empty(created)
+        raise
+    detail["created_dirs"] = created
     return detail
+
+
+def make_folders(folder: Path, subfolders: tuple[str, ...], *, item: Item) -> list[str]:
+    """Create ``folder`` and its ``subfolders``; returns those created, outermost first."""
+    missing: list[Path] = []
+    probe = folder
+    while not probe.exists() and probe != probe.parent:
+        missing.append(probe)
+        probe = probe.parent
+    missing.reverse()
+    missing += [folder / sub for sub in subfolders if not (folder / sub).exists()]
+    try:
+        for path in [folder, *(folder / sub for sub in subfolders)]:
+            path.mkdir(parents=True, exist_ok=True)
+    except OSError as error:
+        remove_empty([str(p) for p in missing])
+        reason = error.strerror or error
+        raise UserError(f"cannot move {item.source_path} into {folder}: {reason}") from error
+    return [str(p) for p in missing]
+
+
+def remove_empty(folders: list[str]) -> None:
+    """Remove folders Sift created, innermost first, where they are still empty."""
+    for folder in reversed(folders):
+        try:
+            Path(folder).rmdir()  # fails, harmlessly, on anything not empty
+        except OSError:
+            continue
 
 
 def _move(context: Context, item: Item, target: Path, *, filed_in: str | None) -> Path:
@@ -152,6 +190,7 @@ def unfile_item(context: Context, record: ActionRecord) -> str:
                 f"cannot undo: item {item.id} is at {item.source_path} now, not {detail['to']}"
             )
         move_back(Path(str(detail["to"])), Path(str(detail["from"])))
+        remove_empty([str(f) for f in detail.get("created_dirs", [])])  # type: ignore[union-attr]
     before = detail.get("filed_in_before")
     restored = None if before is None else str(before)
     _set_place(context, item, path=str(detail["from"]), filed_in=restored)

@@ -225,6 +225,47 @@ def test_calendar_event_is_a_valid_ics_and_undo_trashes_it(fake_sift: Sift, tmp_
     assert not path.exists()
 
 
+ALL_HANDS = (
+    "Please join us for the Q4 All-Hands on Wed Dec 2.\n"
+    "When: Wednesday, December 2, 2026, 10:00 - 11:30 AM PST\n"
+    "Where: Main Atrium, Building A\n"
+)
+
+
+@pytest.mark.parametrize(
+    ("subject", "body", "start", "end", "place"),
+    [
+        ("Q4 All-Hands", ALL_HANDS, "2026-12-02T10:00:00", "2026-12-02T11:30:00",
+         "Main Atrium, Building A"),
+        ("培训通知", "11月26日（周四）举行信息安全培训，时间：11月26日（周四）09:30，"
+         "地点：三楼大会议室。",
+         "2026-11-26T09:30:00", "2026-11-26T10:30:00", "三楼大会议室"),
+        ("Offsite", "The team offsite is on December 9. Details to follow.", "2026-12-09", None,
+         ""),
+    ],
+)  # fmt: skip
+def test_event_times_gather_the_days_stated_times(
+    fake_sift: Sift,
+    tmp_path: Path,
+    subject: str,
+    body: str,
+    start: str,
+    end: str | None,
+    place: str,
+) -> None:
+    from icalendar import Calendar
+
+    item_id = ingest(fake_sift, tmp_path, subject, body)
+    record = fake_sift.accept_action(offer(fake_sift, item_id, SuggestionKind.CALENDAR_EVENT))
+    [event] = Calendar.from_ical(Path(str(record.detail["path"])).read_bytes()).walk("VEVENT")
+    assert event.decoded("dtstart").isoformat() == start
+    if end is None:
+        assert record.detail["all_day"] is True
+    else:
+        assert event.decoded("dtend").isoformat() == end
+    assert str(event.get("location", "")) == place
+
+
 def test_calendar_event_without_a_date_fails_cleanly(fake_sift: Sift, tmp_path: Path) -> None:
     item_id = ingest(fake_sift, tmp_path, "Catch up", "We should meet some time.")
     offered = offer(fake_sift, item_id, SuggestionKind.CALENDAR_EVENT)

@@ -40,7 +40,7 @@ def test_maildir_archive_moves_into_archive_folder_and_undo_moves_back(
     assert fake_sift.reconcile([maildir]) == []
     assert len(fake_sift.items()) == 1 and fake_sift.item(item.id).state == ItemState.READY
     record = fake_sift.undo()
-    assert record.undone and old.is_file() and not target.exists()
+    assert record.undone and old.is_file() and not (maildir / ".Archive").exists()
     back = fake_sift.item(item.id)
     assert back.source_path == str(old) and "filed_in" not in back.metadata
     assert fake_sift.store.suggestion(suggestion.id).state == SuggestionState.OPEN
@@ -72,8 +72,10 @@ def test_eml_archive_moves_beside_it_without_duplicates(fake_sift: Sift, tmp_pat
     fake_sift.ingest([folder], summarize=False)
     assert fake_sift.reconcile([folder]) == []
     assert [i.id for i in fake_sift.items()] == [item.id]
+    (folder / "Archive" / "mine.txt").write_text("the user's own file, put there meanwhile")
     fake_sift.undo(record.id)
     assert eml.is_file() and not (folder / "Archive" / "note.eml").exists()
+    assert (folder / "Archive" / "mine.txt").is_file()  # a folder in use is kept
 
 
 def test_mbox_message_is_archived_inside_sift_only(fake_sift: Sift, tmp_path: Path) -> None:
@@ -110,7 +112,7 @@ def test_document_moves_into_source_root_folder_never_overwriting(
     assert fake_sift.reconcile([docs]) == []
     assert len(fake_sift.items()) == 2  # the paper and the other file, no duplicate
     fake_sift.undo(record.id)
-    assert paper.read_text() == NOTE and not moved.exists()
+    assert paper.read_text() == NOTE and not moved.exists() and taken.is_file()
 
 
 def test_undo_refuses_when_the_world_changed(fake_sift: Sift, tmp_path: Path) -> None:
@@ -247,3 +249,20 @@ def test_attachment_items_follow_their_mail(fake_sift: Sift, tmp_path: Path) -> 
     assert fake_sift.item(child.id).source_path == f"{moved}#minutes.txt"
     fake_sift.undo(record.id)
     assert fake_sift.item(child.id).source_path == f"{eml}#minutes.txt"
+
+
+def test_a_moved_document_edited_later_stays_one_item(fake_sift: Sift, tmp_path: Path) -> None:
+    """GIVEN a filed document WHEN the user edits it at its new place THEN the same item updates."""
+    folder = tmp_path / "docs"
+    folder.mkdir()
+    paper = folder / "paper.txt"
+    paper.write_text(NOTE)
+    [item] = fake_sift.ingest([folder], summarize=False)
+    record = fake_sift.accept_action(
+        offer(fake_sift, item.id, SuggestionKind.FILE_INTO, {"folder": "Reports"})
+    )
+    moved = Path(str(record.detail["to"]))
+    moved.write_text(NOTE + " Costs fell two percent.")
+    fake_sift.ingest([folder], summarize=False)
+    assert [i.id for i in fake_sift.items()] == [item.id]
+    assert "Costs fell" in fake_sift.item(item.id).text

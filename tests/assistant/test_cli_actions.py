@@ -64,6 +64,8 @@ def test_accept_with_edited_draft(capsys: pytest.CaptureFixture[str], tmp_path: 
     [item] = run(capsys, home, "ingest", str(maildir), "--no-summaries")
     with Sift(home, embedder=FakeEmbedder(), generator=FakeGenerator()) as sift:
         reply = offer(sift, item["id"], SuggestionKind.REPLY_DRAFT)
+    shown = run(capsys, home, "draft", str(reply), as_json=False)
+    assert "Dana" in shown  # the template (the fake model's copy of the mail is refused)
     edited = tmp_path / "reply.txt"
     edited.write_text("Hi Dana, attached. Alex", encoding="utf-8")
     result = run(capsys, home, "accept", str(reply), "--edit-text", str(edited))
@@ -97,7 +99,9 @@ def test_bills_reminders_read_later_and_trash(
     with out.open(encoding="utf-8-sig", newline="") as handle:
         assert [r["amount"] for r in csv.DictReader(handle)] == ["80.00"]
     assert "80.00" in run(capsys, home, "bills", as_json=False)
-    assert [r["item_id"] for r in run(capsys, home, "reminders", "--due")] == [invoice["id"]]
+    [due] = run(capsys, home, "reminders", "--due")
+    assert due["item_id"] == invoice["id"]
+    assert run(capsys, home, "reminders", "--dismiss", str(due["id"])) == []
     assert [e["item_id"] for e in run(capsys, home, "read-later")] == [essay["id"]]
     run(capsys, home, "bills", "--csv", str(out))  # the earlier export goes to the trash
     trash = run(capsys, home, "trash", "--purge")
