@@ -203,7 +203,9 @@ def _shoot(outdir: Path, home: Path, *, fake: bool, timeout_s: int) -> int:
     waiter = Waiter(lambda: after(300, on_queue_done))
     gui.engine.worker.queue_finished.connect(waiter.done)
     window.setMinimumSize(QSize(1024, 640))
-    gui.start(demo_paths(), summarize=False)
+    gui.start()
+    for path in demo_paths():  # as sources, so the settings list them
+        gui.engine.add_source(path, summarize=False)
     QTimer.singleShot(timeout_s * 1000, lambda: app.exit(2))
     code = app.exec()
     gui.shutdown()

@@ -78,6 +78,8 @@ class SourcesTab(QWidget):
         self.engine = engine
         self.rows: list[dict[str, Any]] = []
         self.table = _table(self, ["Path", "Kind", "State"])
+        self.table.horizontalHeader().setStretchLastSection(False)
+        self.table.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
         self.add_buttons = {}
         buttons = QHBoxLayout()
         for kind, text in (
