@@ -33,6 +33,7 @@ class ItemSortProxy(QSortFilterProxyModel):
             model.sort(column, order)
         self.item_filter: ItemFilter = ALL_ITEMS
         self._kept: set[int] = set()
+        self.read_later: frozenset[int] = frozenset()
 
     def set_filter(self, item_filter: ItemFilter) -> None:
         """Show only the items ``item_filter`` selects."""
@@ -59,4 +60,10 @@ class ItemSortProxy(QSortFilterProxyModel):
         item = model.item_at(source_row)
         if item.id in self._kept:
             return True
-        return matches(self.item_filter, item, model.open_kinds, read=item.id in model.read_ids)
+        return matches(
+            self.item_filter,
+            item,
+            model.open_kinds,
+            read=item.id in model.read_ids,
+            later=self.read_later,
+        )

@@ -369,6 +369,7 @@ class MainWindow(QMainWindow):
     @Slot(object)
     def _on_overview_loaded(self, overview: Overview) -> None:
         self.overview = overview
+        self.proxy.read_later = overview.read_later
         self.model.set_open_kinds(overview.open_kinds)
         self.nav.set_overview(overview)
         self._emit_counts()

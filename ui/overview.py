@@ -72,6 +72,7 @@ class Overview:
         categories: mail categories and document types with counts, by kind.
         counts: items per special view (``FilterKind`` value -> count).
         open_kinds: item id -> the kinds of its open suggestions.
+        read_later: items on the engine's read-later list (accepted "read later").
     """
 
     total: int = 0
@@ -79,6 +80,7 @@ class Overview:
     categories: tuple[tuple[ItemKind, str, int], ...] = ()
     counts: Mapping[str, int] = field(default_factory=dict)
     open_kinds: Mapping[int, tuple[str, ...]] = field(default_factory=dict)
+    read_later: frozenset[int] = frozenset()
 
 
 def effective_category(item: Item) -> str | None:
@@ -98,8 +100,17 @@ def matches(
     open_kinds: Mapping[int, tuple[str, ...]],
     *,
     read: bool = False,
+    later: frozenset[int] = frozenset(),
 ) -> bool:
-    """Whether ``item`` belongs in the list under ``flt``."""
+    """Whether ``item`` belongs in the list under ``flt``.
+
+    Args:
+        flt: the sources pane's choice.
+        item: the item.
+        open_kinds: item id -> kinds of its open suggestions.
+        read: whether the user opened the item.
+        later: items on the read-later list.
+    """
     match flt.kind:
         case FilterKind.ALL | FilterKind.SEARCH | FilterKind.READ_NEXT:
             return True
@@ -108,7 +119,7 @@ def matches(
         case FilterKind.SUGGESTIONS:
             return bool(open_kinds.get(item.id))
         case FilterKind.READ_LATER:
-            return SuggestionKind.READ_LATER in open_kinds.get(item.id, ())
+            return item.id in later or SuggestionKind.READ_LATER in open_kinds.get(item.id, ())
         case FilterKind.UNSURE:
             return item.state == ItemState.READY and effective_category(item) is None
         case FilterKind.JUNK:
@@ -127,9 +138,11 @@ def build_overview(
     suggestions: Iterable[Suggestion],
     sources: Iterable[Mapping[str, Any]],
     categories: Iterable[Category],
+    read_later: Iterable[int] = (),
 ) -> Overview:
     """Count items per source, category and view (runs on the engine thread)."""
     items = list(items)
+    later = frozenset(read_later)
     open_kinds: dict[int, tuple[str, ...]] = {}
     for suggestion in suggestions:
         open_kinds[suggestion.item_id] = (
@@ -146,7 +159,7 @@ def build_overview(
             FilterKind.JUNK,
             FilterKind.ERRORS,
         ):
-            if matches(ItemFilter(kind), item, open_kinds):
+            if matches(ItemFilter(kind), item, open_kinds, later=later):
                 counts[kind] += 1
         category = effective_category(item)
         if category is not None and item.state == ItemState.READY:
@@ -166,4 +179,5 @@ def build_overview(
         categories=tuple((kind, name, by_category.get((kind, name), 0)) for kind, name in names),
         counts=dict(counts),
         open_kinds=open_kinds,
+        read_later=later,
     )

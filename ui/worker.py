@@ -176,7 +176,11 @@ class EngineWorker(QObject):
             self._send_overview(sift, sift.items())
 
     def _send_overview(self, sift: Sift, items: list[Item]) -> None:
-        overview = build_overview(items, sift.suggestions(), sift.sources(), sift.categories())
+        # Engines with actions keep accepted "read later" items on a list.
+        later = [e.item_id for e in sift.read_later()] if hasattr(sift, "read_later") else []
+        overview = build_overview(
+            items, sift.suggestions(), sift.sources(), sift.categories(), read_later=later
+        )
         self.overview_loaded.emit(overview)
 
     @Slot(int, object)

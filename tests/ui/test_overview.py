@@ -76,3 +76,5 @@ def test_matches_each_filter() -> None:
     assert not matches(ItemFilter(FilterKind.SUGGESTIONS), item, {1: ()})
     assert matches(ItemFilter(FilterKind.SOURCE, "/mail"), item, {})
     assert not matches(ItemFilter(FilterKind.ERRORS), item, {})
+    assert matches(ItemFilter(FilterKind.READ_LATER), item, {}, later=frozenset({1}))
+    assert not matches(ItemFilter(FilterKind.READ_LATER), item, {})

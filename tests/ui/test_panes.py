@@ -272,3 +272,32 @@ def test_read_next_view_lists_the_engine_ranking(qtbot: QtBot, gui: Gui, inbox: 
     window.nav.choose(ItemFilter(FilterKind.ALL))
     assert window.searching == ""
     assert window.proxy.rowCount() == 2
+
+
+def test_read_later_view_keeps_accepted_items(qtbot: QtBot, gui: Gui) -> None:
+    """GIVEN a read-later suggestion WHEN it is accepted THEN the item stays in Read later
+    (now from the engine's read-later list rather than an open suggestion)."""
+    sample = Path(__file__).resolve().parents[2] / "resources" / "sample" / "inbox.mbox"
+    done = Relay(gui.engine.worker.queue_finished)
+    gui.engine.ingest([sample], summarize=False)
+    qtbot.waitUntil(lambda: bool(done.calls), timeout=WAIT_MS)
+    found: list = []
+    gui.engine.call(
+        lambda sift: [s for s in sift.suggestions() if s.kind == "read_later"], found.append
+    )
+    qtbot.waitUntil(lambda: bool(found), timeout=WAIT_MS)
+    if not found[0]:
+        pytest.skip("no read-later suggestion in the sample with these fake models")
+    suggestion = found[0][0]
+    window = gui.window
+    later = ItemFilter(FilterKind.READ_LATER)
+    qtbot.waitUntil(lambda: (window.nav.count_of(later) or 0) >= 1, timeout=WAIT_MS)
+    before = window.nav.count_of(later)
+    recorded = Relay(gui.engine.worker.feedback_recorded)
+    gui.engine.accept(suggestion.id)
+    qtbot.waitUntil(lambda: bool(recorded.calls), timeout=WAIT_MS)
+    qtbot.waitUntil(lambda: bool(window.overview.read_later), timeout=WAIT_MS)
+    assert suggestion.item_id in window.overview.read_later
+    assert window.nav.count_of(later) == before
+    window.nav.choose(later)
+    assert suggestion.item_id in {i.id for i in window.visible_items()}
