@@ -38,6 +38,7 @@ from ui.i18n import tr
 STAGE_BARS = {"read": "scan", "classify": "queue", "summarize": "queue", "model": "model"}
 STAGE_BARS |= {"train": "training", "training": "training"}
 ACTIONS_SHOWN = 30
+MIN_DAYS = 3  # fewer days of metrics than this are plotted per slice of decisions
 ACCEPT_REJECT = frozenset({Verdict.ACCEPT, Verdict.REJECT})
 
 
@@ -146,11 +147,12 @@ def collect_dashboard(sift: Sift) -> DashboardData:
     """
     rows = sift.model_versions() if features.has("model_versions") else sift.store.model_versions()
     versions = [_version_row(row) for row in rows]
-    if features.has("metrics"):
-        metrics = sift.metrics()
+    metrics = sift.metrics() if features.has("metrics") else None
+    if metrics is not None and len(metrics.buckets) >= MIN_DAYS:
         acceptance = _series(metrics.buckets, metrics.acceptance.rates)
         accuracy = _series(metrics.buckets, metrics.accuracy.rates)
     else:
+        # Too few days for a line: slices of the decisions in order instead.
         feedback = sift.store.feedback()
         acceptance = acceptance_series([(f.created_at, str(f.verdict)) for f in feedback])
         accuracy = [(v.version, v.accuracy) for v in versions if v.accuracy is not None]
@@ -273,6 +275,10 @@ class DashboardWindow(QWidget):
         queue = self.bars["queue"]
         queue.setRange(0, max(data.items, 1))
         queue.setValue(data.items - data.queue)
+        scan = self.bars["scan"]
+        if scan.value() <= 0 and data.items:  # nothing scanned while the window was closed
+            scan.setRange(0, data.items)
+            scan.setValue(data.items)
         self._update_rollback()
         self.actions_table.setRowCount(len(data.actions))
         for n, record in enumerate(data.actions):

@@ -204,8 +204,17 @@ def _shoot(outdir: Path, home: Path, *, fake: bool, timeout_s: int) -> int:
     gui.engine.worker.queue_finished.connect(waiter.done)
     window.setMinimumSize(QSize(1024, 640))
     gui.start()
-    for path in demo_paths():  # as sources, so the settings list them
-        gui.engine.add_source(path, summarize=False)
+    # A copy of the sample, as sources (so the settings list them): accepted
+    # suggestions carry out actions, which must not touch the repository's files.
+    sample = home / "sample"
+    sample.mkdir()
+    for path in demo_paths():
+        copy = sample / path.name
+        if path.is_dir():
+            shutil.copytree(path, copy)
+        else:
+            shutil.copy2(path, copy)
+        gui.engine.add_source(copy, summarize=False)
     QTimer.singleShot(timeout_s * 1000, lambda: app.exit(2))
     code = app.exec()
     gui.shutdown()
@@ -214,13 +223,15 @@ def _shoot(outdir: Path, home: Path, *, fake: bool, timeout_s: int) -> int:
 
 
 def _give_feedback(sift: object) -> None:
-    """Accept most open suggestions and reject some (runs on the engine thread)."""
+    """Accept the confident suggestions, reject the doubtful ones (engine thread)."""
     suggestions = sift.suggestions()  # type: ignore[attr-defined]
-    for n, suggestion in enumerate(suggestions[:24]):
-        if n % 4 == 3:
-            sift.reject(suggestion.id)  # type: ignore[attr-defined]
-        else:
+    for suggestion in suggestions[:30]:
+        if suggestion.kind in {"file_into", "calendar_event", "reply_draft"}:
+            continue  # actions that write files or drafts: not in a screenshot run
+        if suggestion.confidence >= 0.5:
             sift.accept(suggestion.id)  # type: ignore[attr-defined]
+        else:
+            sift.reject(suggestion.id)  # type: ignore[attr-defined]
 
 
 if __name__ == "__main__":
