@@ -14,6 +14,7 @@ import logging
 import threading
 from collections.abc import Callable
 from collections.abc import Iterable
+from collections.abc import Iterator
 from datetime import date
 from datetime import datetime
 from pathlib import Path
@@ -571,6 +572,27 @@ class Sift:
         return digest_module.write_html(self.digest(day), Path(path))
 
     # -- gui ---------------------------------------------------------------
+
+    def store_batches(self, paths: Iterable[Path | str]) -> Iterator[list[int]]:
+        """``store_paths`` one committed batch at a time, for callers that interleave work.
+
+        The GUI's engine thread reads a batch, runs queued feedback, reads the
+        next. Between batches nothing is pending: each batch is committed, and
+        an mbox resumes from its stored progress if the caller stops early.
+
+        Yields:
+            The ids of each batch's items (known ones included).
+        """
+        max_bytes = self.settings.max_file_mb * 1024 * 1024
+        done = 0
+        for path in paths:
+            entries = scan(Path(path).expanduser(), max_bytes=max_bytes, store=self.store)
+            while batch := list(itertools.islice(entries, STORE_BATCH)):
+                with self.store.atomic():
+                    ids = [self.intake.store(entry) for entry in batch]
+                done += len(ids)
+                self._progress(Progress("read", done, 0, "reading files and mail"))
+                yield ids
 
     def quoted_text(self, item_id: int) -> str:
         """The quoted reply text split off a mail (the GUI folds it under a toggle)."""

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import logging
 import threading
+import time
 import traceback
 from collections.abc import Callable
 from collections.abc import Iterator
@@ -100,6 +101,8 @@ class EngineWorker(QObject):
         # that a feedback call changed (labelling re-predicts other items).
         self._known: dict[int, Item] = {}
         self._summarize_queue: list[int] = []
+        # Ingests being read: a batch generator and the ids it gave so far.
+        self._readers: list[tuple[Iterator[list[int]], list[int]]] = []
         self._queue_busy = False
         self._queue_summaries = True
         self._slice_posted.connect(self.process_slice, Qt.ConnectionType.QueuedConnection)
@@ -232,9 +235,9 @@ class EngineWorker(QObject):
 
     @Slot(list, bool)
     def ingest(self, paths: list[str], summarize: bool) -> None:  # noqa: FBT001 - a slot
-        """Read everything under ``paths``, then classify and summarize it in slices.
+        """Read everything under ``paths``, then classify and summarize it, all in slices.
 
-        Reading happens at once; the queue is then worked through in slices of
+        Reading, then the queue, are worked through in slices of about
         ``SLICE_SECONDS``, each re-posted to this thread's event loop, so an
         Accept or a search queued meanwhile runs between two slices instead of
         after the whole ingest.
@@ -244,18 +247,25 @@ class EngineWorker(QObject):
         sift.cancel.clear()
         with self._guard("ingest"):
             self._set_queue_busy(busy=True)
-            ids = sift.store_paths([Path(p) for p in paths])
-            found = [sift.item(item_id) for item_id in dict.fromkeys(ids)]
-            self.ingested.emit(found)
-            self.load_items()
+            reader = sift.store_batches([Path(p) for p in paths])
+            self._readers.append((reader, []))
             self._queue_summaries = summarize and sift.settings.summarize
         self._post_slice()
 
     def _post_slice(self) -> None:
-        # A queued signal to ourselves, not QMetaObject.invokeMethod: PySide 6.12's
-        # invokeMethod mis-counts the references of the bool it returns, which
-        # crashes the interpreter at exit ("bool_dealloc").
-        self._slice_posted.emit()
+        self._slice_posted.emit()  # queued: whatever was posted before runs first
+
+    def _read_slice(self, sift: Sift) -> None:
+        """Store batches of the oldest ingest for one slice; announce it when read."""
+        reader, ids = self._readers[0]
+        deadline = time.monotonic() + slicing.SLICE_SECONDS
+        for batch in reader:
+            ids.extend(batch)
+            if sift.cancel.is_set() or time.monotonic() >= deadline:
+                return
+        self._readers.pop(0)
+        self.ingested.emit([sift.item(item_id) for item_id in dict.fromkeys(ids)])
+        self.load_items()
 
     def _set_queue_busy(self, *, busy: bool) -> None:
         if busy != self._queue_busy:
@@ -271,7 +281,10 @@ class EngineWorker(QObject):
             return
         more = False
         with self._guard("processing the queue"):
-            if sift.store.job_count():
+            if self._readers:
+                self._read_slice(sift)
+                more = True
+            elif sift.store.job_count():
                 queued = sift.store.pending_jobs("classify", QUEUE_PEEK)
                 slice_event = SliceEvent(sift.cancel, slicing.SLICE_SECONDS)
                 sift.pipeline.drain(summarize=False, cancel=slice_event)
@@ -302,6 +315,7 @@ class EngineWorker(QObject):
             self._post_slice()
             return
         self._summarize_queue = []
+        self._readers = []
         self._set_queue_busy(busy=False)
         if self._sift is not None and not self._stopping.is_set():
             self._send_overview(self._sift, list(self._known.values()))

@@ -173,8 +173,8 @@ def test_dashboard_charts_feedback_and_lists_versions(qtbot: QtBot, gui: Gui, in
     dashboard = gui.dashboard
     assert dashboard is not None
     qtbot.waitUntil(lambda: bool(dashboard.acceptance_chart.values), timeout=WAIT_MS)
-    # One day with one accept: the engine's metrics give one point per day.
-    assert dashboard.acceptance_chart.values[-1] == pytest.approx(1 / (1 + rejected))
+    # One day of decisions: too few days for a daily line, so one point per decision.
+    assert dashboard.acceptance_chart.values == [1.0] + [0.0] * rejected
     assert dashboard.queue_label.text().startswith("Queue: 0")
     assert not dashboard.rollback_button.isEnabled()
     # The accepted suggestion's action is listed and can be undone from here.
