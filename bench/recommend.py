@@ -16,7 +16,8 @@ over the same pool (live unread items):
 * the reference: the 10 newest of that pool (recency order, the same
   exclusions), measured in the same run.
 
-precision@10 is the share of engaged-genre items in each top 10. Then the
+precision@10 is the share of engaged-genre items in each top 10 (and "best"
+what a perfect ranking of the same pool would reach). Then the
 user works through the new batch: an engaged item is opened and read for
 30 s (``OPENED`` + ``DWELL``), any other is passed over (``SKIPPED``). So
 the ranker learns only from implicit signals, as the issue asks.
@@ -83,10 +84,10 @@ def replay(
     wanted: set[str],
     batch: int,
     embedder: Embedder | None = None,
-) -> list[tuple[int, float, float]]:
-    """``(messages so far, read-next p@10, recency p@10)`` after each batch."""
+) -> list[tuple[int, float, float, float]]:
+    """``(messages so far, read-next p@10, recency p@10, best possible p@10)`` per batch."""
     engaged: dict[int, bool] = {}
-    points: list[tuple[int, float, float]] = []
+    points: list[tuple[int, float, float, float]] = []
     hidden = 0
     with Sift(
         workdir / "sift",
@@ -110,8 +111,10 @@ def replay(
             ranked = [r.item.id for r in sift.read_next(TOP)]
             recent = [i.id for i in signals.candidates(limit=TOP)]
             ours, reference = precision(ranked, engaged), precision(recent, engaged)
+            pool = [i.id for i in signals.candidates(limit=len(engaged))]
+            best = min(TOP, sum(engaged[i] for i in pool)) / min(TOP, len(pool)) if pool else 0
             if ours is not None and reference is not None:
-                points.append((start + len(new), ours, reference))
+                points.append((start + len(new), ours, reference, best))
             for item in new:  # the user works through the new mail
                 if engaged[item.id]:
                     sift.record_signal(item.id, SignalKind.OPENED)
@@ -133,22 +136,19 @@ def _mean(values: list[float]) -> float | None:
     return sum(values) / len(values) if values else None
 
 
-def report(points: list[tuple[int, float, float]]) -> None:
-    print(f"\n{'messages':<22}{'steps':>6}{'read_next':>11}{'recency':>9}{'ratio':>7}")
-    windows = [(f"first {n}", n) for n in CHECKPOINTS if points and points[-1][0] > n]
-    windows.append(("all", None))
-    for label, upto in windows:
-        chosen = [p for p in points if upto is None or p[0] <= upto]
+def report(points: list[tuple[int, float, float, float]]) -> None:
+    print(f"\n{'messages':<14}{'steps':>6}{'read_next':>11}{'recency':>9}{'ratio':>7}{'best':>7}")
+    windows = [(f"first {n}", points[: sum(p[0] <= n for p in points)]) for n in CHECKPOINTS]
+    windows = [(label, chosen) for label, chosen in windows if len(chosen) < len(points)]
+    windows += [("all", points), ("second half", points[len(points) // 2 :])]
+    for label, chosen in windows:
         ours, reference = _mean([p[1] for p in chosen]), _mean([p[2] for p in chosen])
-        ratio = f"{ours / reference:7.2f}" if ours is not None and reference else f"{'n/a':>7}"
-        print(f"{label:<22}{len(chosen):>6}{ours or 0:>11.3f}{reference or 0:>9.3f}{ratio}")
-    later = points[len(points) // 2 :]
-    ours, reference = _mean([p[1] for p in later]), _mean([p[2] for p in later])
-    if ours is not None and reference:
-        print(
-            f"{'second half':<22}{len(later):>6}{ours:>11.3f}{reference:>9.3f}"
-            f"{ours / reference:7.2f}"
-        )
+        best = _mean([p[3] for p in chosen])
+        if ours is None or reference is None or best is None:
+            continue
+        ratio = f"{ours / reference:7.2f}" if reference else f"{'n/a':>7}"
+        print(f"{label:<14}{len(chosen):>6}{ours:>11.3f}{reference:>9.3f}{ratio}{best:>7.3f}")
+    print("best: the share of engaged items a perfect top 10 of the same pool would have")
 
 
 def main() -> None:
