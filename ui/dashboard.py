@@ -251,7 +251,7 @@ class DashboardWindow(QWidget):
             self.undo_button.hide()
         layout.addLayout(progress)
         layout.addWidget(self.queue_label)
-        self.resize(760, 560)
+        self.resize(800, 700)
         engine.worker.progress_changed.connect(self.on_progress)
         engine.worker.trained.connect(self._on_trained)
 

@@ -21,6 +21,7 @@ from PySide6.QtWidgets import QVBoxLayout
 from PySide6.QtWidgets import QWidget
 
 from assistant.types import Suggestion
+from ui.i18n import tr
 
 HIGH = 0.8
 MEDIUM = 0.5
@@ -59,7 +60,7 @@ def confidence_to_level(confidence: float) -> str:
 
 def kind_text(suggestion: Suggestion) -> str:
     """The suggestion's kind for people, with its folder when it has one."""
-    text = KIND_TEXT.get(str(suggestion.kind), str(suggestion.kind).replace("_", " "))
+    text = tr(KIND_TEXT.get(str(suggestion.kind), str(suggestion.kind).replace("_", " ")))
     folder = suggestion.payload.get("folder")
     return f"{text} {folder}" if folder else text
 
@@ -138,7 +139,7 @@ class SuggestionCard(QFrame):
 
         self.title_label = QLabel(f"<b>{_escape(kind_text(suggestion))}</b>", self)
         self.level_label = QLabel(
-            f'<span style="color:{colour}">● {self.level} ({suggestion.confidence:.0%})</span>',
+            f'<span style="color:{colour}">● {tr(self.level)} ({suggestion.confidence:.0%})</span>',
             self,
         )
         self.level_label.setToolTip(f"model {suggestion.model_version}")
@@ -146,9 +147,9 @@ class SuggestionCard(QFrame):
         self.reason_label.setWordWrap(True)
         self.reason_label.setTextFormat(Qt.TextFormat.PlainText)
 
-        self.accept_button = QPushButton("Accept", self)
-        self.reject_button = QPushButton("Reject", self)
-        self.correct_button = QPushButton("Correct…", self)
+        self.accept_button = QPushButton(tr("Accept"), self)
+        self.reject_button = QPushButton(tr("Reject"), self)
+        self.correct_button = QPushButton(tr("Correct…"), self)
         self.correct_button.setToolTip("Reject, and give the right category")
         self.correct_button.setEnabled(bool(categories))
         self.accept_button.clicked.connect(self._on_accept)
