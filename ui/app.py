@@ -50,7 +50,7 @@ APP_NAME = "Sift"
 NOTIFY_BATCH_MS = 1_500  # urgent items arriving together make one notification
 REMINDER_MS = 60_000
 SWITCH_INTERVAL_S = 0.002
-TRAIN_CHECK_MS = 10 * 60_000
+TRAIN_CHECK_MS = 60_000  # also how soon a background round's result is installed
 
 # Fonts that cover Chinese as well as Latin, most preferred first. Qt falls
 # back per glyph anyway, but an explicit family avoids mixed-font CJK text.

@@ -314,7 +314,10 @@ class DashboardWindow(QWidget):
     def _update_rollback(self) -> None:
         row = self.selected_version()
         self.rollback_button.setEnabled(
-            features.has("rollback") and row is not None and not row.active
+            features.has("rollback")
+            and row is not None
+            and not row.active
+            and row.decision != "rejected"  # never served: nothing to go back to
         )
 
     @Slot()
