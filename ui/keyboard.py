@@ -80,16 +80,13 @@ class KeyboardActions(QObject):
 
     @Slot()
     def archive_current(self) -> None:
-        """Archive the shown item (e): accept its archive suggestion, or archive directly."""
+        """Archive the shown item (e): accept its archive suggestion."""
         item = self.window.current_item()
         if item is None:
             return
         card = self._first_open_card(SuggestionKind.ARCHIVE)
         if card is not None:
-            card.accept_button.click()
-        elif features.has("archive"):
-            item_id = item.id
-            self.window.engine.call(lambda sift: sift.archive(item_id), self._on_action_done)
+            card.accept_button.click()  # the engine archives on Accept
         else:
             self.window.show_message(
                 f"{tr('Archive the item')}: no archive suggestion for this item"
