@@ -30,6 +30,7 @@ from assistant.types import Item
 from assistant.types import ItemKind
 from assistant.types import ItemState
 from assistant.types import Suggestion
+from assistant.types import SuggestionKind
 from ui.i18n import tr
 from ui.icons import icon
 from ui.item_model import item_date
@@ -277,7 +278,12 @@ class DetailPane(QWidget):
         names = self.category_names(self.item.kind)
         current = self.item.category or ""
         for suggestion in suggestions:
-            card = SuggestionCard(suggestion, names, current, self)
+            clues = (
+                self.item.junk_clues
+                if suggestion.kind == SuggestionKind.MARK_JUNK
+                else self.item.category_clues
+            )
+            card = SuggestionCard(suggestion, names, current, self, clues=tuple(clues[:3]))
             card.accepted.connect(self.suggestion_accepted)
             card.rejected.connect(self._on_card_rejected)
             card.corrected.connect(self.suggestion_rejected)

@@ -105,6 +105,8 @@ class SuggestionCard(QFrame):
         categories: category names offered by Correct… (the item's kind).
         current_category: the item's category now, preselected in the dialog.
         parent: the owning widget.
+        clues: what the model saw (the junk filter's words for a junk suggestion,
+            the classifier's for the others).
 
     Signals:
         accepted(int): Accept clicked, with the suggestion id.
@@ -122,6 +124,8 @@ class SuggestionCard(QFrame):
         categories: list[str],
         current_category: str = "",
         parent: QWidget | None = None,
+        *,
+        clues: tuple[str, ...] = (),
     ) -> None:
         super().__init__(parent)
         self.suggestion = suggestion
@@ -146,6 +150,12 @@ class SuggestionCard(QFrame):
         self.reason_label = QLabel(suggestion.reason, self)
         self.reason_label.setWordWrap(True)
         self.reason_label.setTextFormat(Qt.TextFormat.PlainText)
+        self.clues_label = QLabel("; ".join(clues), self)
+        self.clues_label.setTextFormat(Qt.TextFormat.PlainText)
+        self.clues_label.setWordWrap(True)
+        self.clues_label.setEnabled(False)  # dim: supporting detail
+        self.clues_label.setVisible(bool(clues))
+        self.clues_label.setToolTip(tr("Why"))
 
         self.accept_button = QPushButton(tr("Accept"), self)
         self.reject_button = QPushButton(tr("Reject"), self)
@@ -167,6 +177,7 @@ class SuggestionCard(QFrame):
         layout.setContentsMargins(10, 6, 8, 6)
         layout.addLayout(header)
         layout.addWidget(self.reason_label)
+        layout.addWidget(self.clues_label)
         layout.addLayout(buttons)
 
     def set_pending(self) -> None:
