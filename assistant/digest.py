@@ -1,16 +1,18 @@
 """The daily digest: one day's low-priority items with their open suggestions.
 
 As a view (``Digest``) and as a self-contained HTML file. Each suggestion in
-the file is a one-click ``sift://accept/<suggestion id>`` link (the GUI
-registers the ``sift:`` scheme and accepts it) with the equivalent
+the file is a ``sift://accept/<suggestion id>`` link with the equivalent
 ``sift accept <suggestion id>`` command shown next to it for the terminal;
-each item title links to ``sift://open/<item id>``. Every piece of item text
-is HTML-escaped: mail is untrusted input.
+each item title links to ``sift://open/<item id>``. Such a link does nothing
+by itself: a handler for the ``sift:`` scheme is being added to the GUI, which
+opens the item and asks the user to confirm before accepting anything, so a
+bare link never acts silently (until then the links are inert and the command
+is the way). Every piece of item text is HTML-escaped: mail is untrusted input.
+Exporting never overwrites: an existing file goes to Sift's trash first.
 """
 
 from __future__ import annotations
 
-import os
 from dataclasses import dataclass
 from datetime import UTC
 from datetime import date
@@ -18,6 +20,8 @@ from datetime import datetime
 from html import escape
 from pathlib import Path
 
+from assistant.actions.trash import Trash
+from assistant.actions.trash import write_replacing
 from assistant.errors import UserError
 from assistant.types import Item
 from assistant.types import Suggestion
@@ -98,17 +102,14 @@ def render_html(digest: Digest) -> str:
         f"<title>Sift digest {escape(digest.day)}</title><style>{_STYLE}</style></head><body>"
         f"<h1>Sift digest for {escape(digest.day)}: {count} low-priority item"
         f"{'' if count == 1 else 's'}</h1>"
-        "<p class='meta'>Each button is a <code>sift://accept/ID</code> link the Sift app "
-        "handles; the command next to it does the same in a terminal.</p>"
+        "<p class='meta'>Each button is a <code>sift://accept/ID</code> link: the Sift app "
+        "opens the item and asks you to confirm; the command next to it accepts in a "
+        "terminal.</p>"
         f"{body}</body></html>\n"
     )
 
 
-def write_html(digest: Digest, path: Path) -> Path:
-    """Write the digest page atomically; returns the path."""
-    path = path.expanduser()
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(f".{path.name}.{os.getpid()}.part")
-    tmp.write_text(render_html(digest), encoding="utf-8")
-    tmp.replace(path)
-    return path
+def write_html(digest: Digest, path: Path, trash: Trash) -> Path:
+    """Write the digest page; an existing file goes to Sift's trash first, never overwritten."""
+    data = render_html(digest).encode("utf-8")
+    return write_replacing(path, data, trash, reason="replaced by a digest export")

@@ -367,7 +367,14 @@ class Sift:
     # -- feedback ----------------------------------------------------------
 
     def accept(self, suggestion_id: int, *, edited_text: str | None = None) -> Suggestion:
-        """Accept a suggestion: record it and carry out its action (see ``accept_action``)."""
+        """Accept a suggestion: record it and carry out its action (see ``accept_action``).
+
+        Returns the accepted suggestion; the action it carried out is the
+        newest entry of the log, ``actions(limit=1)[0]``, right after (callers
+        that want the record directly use ``accept_action``). A reply draft
+        never previewed is written here by the model, without streaming or
+        cancel: the GUI previews it with ``draft_text`` first.
+        """
         record = self.accept_action(suggestion_id, edited_text=edited_text)
         return self.store.suggestion(record.suggestion_id or suggestion_id)
 
@@ -411,9 +418,19 @@ class Sift:
         """The action log, latest first."""
         return ActionStore(self.store).actions(limit)
 
-    def draft_text(self, suggestion_id: int) -> str:
-        """A reply suggestion's draft (written once, kept), to show and edit before Accept."""
-        return Actions(self).draft_text(suggestion_id)
+    def draft_text(
+        self,
+        suggestion_id: int,
+        *,
+        on_token: Callable[[str], None] | None = None,
+        cancel: threading.Event | None = None,
+    ) -> str:
+        """A reply suggestion's draft (written once, kept), to show and edit before Accept.
+
+        ``on_token`` streams the model's raw output; setting ``cancel`` stops
+        it, returns the template and keeps nothing (the next call asks again).
+        """
+        return Actions(self).draft_text(suggestion_id, on_token=on_token, cancel=cancel)
 
     def reminders(self) -> list[Reminder]:
         """Every follow-up reminder, soonest first."""
@@ -568,8 +585,8 @@ class Sift:
         return digest_module.Digest(when, entries)
 
     def export_digest(self, path: Path | str, day: str | date | None = None) -> Path:
-        """Write the digest as a self-contained HTML page with ``sift://accept/ID`` links."""
-        return digest_module.write_html(self.digest(day), Path(path))
+        """Write the digest as an HTML page (an existing file goes to Sift's trash first)."""
+        return digest_module.write_html(self.digest(day), Path(path), self._trash())
 
     # -- gui ---------------------------------------------------------------
 

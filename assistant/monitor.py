@@ -5,12 +5,17 @@ Both come from the explicit verdicts of the ``feedback`` table:
 * **acceptance rate**: accepted / (accepted + rejected) suggestions, per
   action kind and per item category;
 * **accuracy**: the share of category predictions the user confirmed rather
-  than corrected. An accepted suggestion confirms the item's category (the
-  action was built on it); a rejection with the right category corrects it.
+  than corrected. An accepted suggestion whose action follows from the
+  category alone (``suggest.FROM_CATEGORY``: a reply for needs-reply, an event
+  for a meeting, a bill for finance, an archive for fyi or promotion, any
+  file-into) confirms it; other accepts (a follow-up, read later, junk) say
+  nothing about it. A rejection with the right category corrects it.
   A bare rejection says nothing about the category and is not counted, nor
   is a plain ``label`` (the store does not keep the prediction it replaced).
   A category's accuracy is counted under the category the item ended with,
   so it reads as "how often Sift got items of this category right".
+
+An accept the user undid (a ``Verdict.UNDONE`` row after it) counts nowhere.
 
 Drift rule: for every series (all suggestions, each action kind, each
 category) compare the acceptance rate of the last ``RECENT_DAYS`` days with
@@ -30,6 +35,9 @@ from datetime import timedelta
 from typing import Any
 
 from assistant.errors import UserError
+from assistant.store import parse_time
+from assistant.store_signals import without_undone
+from assistant.suggest import confirms_category
 from assistant.types import Verdict
 
 RECENT_DAYS = 7
@@ -101,30 +109,26 @@ class Alert:
     message: str
 
 
-def _when(text: str) -> datetime:
-    moment = datetime.fromisoformat(text)
-    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
-
-
 def decisions(rows: Iterable[dict[str, Any]]) -> list[Decision]:
-    """Decisions from ``SignalStore.verdicts`` rows."""
+    """Decisions from ``SignalStore.verdicts`` rows (undone accepts left out)."""
     out = []
-    for row in rows:
+    for row in without_undone(rows):
         verdict = Verdict(row["verdict"])
         action = row.get("action")
         accepted = None
         if action and verdict in (Verdict.ACCEPT, Verdict.REJECT):
             accepted = verdict == Verdict.ACCEPT
         confirmed = None
-        if verdict == Verdict.ACCEPT:
+        if verdict == Verdict.ACCEPT and confirms_category(action, row.get("category")):
             confirmed = True
         elif verdict == Verdict.REJECT and row.get("correction"):
             confirmed = False
-        if accepted is None and confirmed is None:
+        moment = parse_time(row["created_at"])
+        if moment is None or (accepted is None and confirmed is None):
             continue
         out.append(
             Decision(
-                _when(row["created_at"]),
+                moment,
                 action,
                 row.get("category") or "unsure",
                 accepted,

@@ -21,6 +21,9 @@ _UNINFORMATIVE = re.compile(
     re.IGNORECASE,
 )
 _UNSAFE = re.compile(r'[\x00-\x1f/\\:*?"<>|]+')
+# Names Windows reserves for devices, with any extension and in any case (``nul.txt``).
+_RESERVED = re.compile(r"^(?:con|prn|aux|nul|com[0-9¹²³]|lpt[0-9¹²³])$", re.IGNORECASE)
+MAX_NAME = 120
 _WORD = re.compile(r"[A-Za-z][A-Za-z'&-]+|[\u4e00-\u9fff]{2,8}")
 MAX_TITLE_WORDS = 4
 
@@ -31,8 +34,29 @@ def uninformative(file_name: str) -> bool:
     return bool(stem) and bool(_UNINFORMATIVE.fullmatch(stem))
 
 
-def _clean(text: str) -> str:
+def clean_text(text: str) -> str:
+    """``text`` without separators or control characters, spaces squeezed, no edge dots."""
     return " ".join(_UNSAFE.sub(" ", text).split()).strip(" .")
+
+
+def sanitize_name(name: str, *, fallback: str = "item") -> str:
+    """A file name safe on every platform.
+
+    No separators or control characters, at most ``MAX_NAME`` characters (the
+    extension kept), and never a name Windows reserves (``CON``, ``nul.txt``,
+    ``COM1.pdf``: suffixed with ``_``).
+    """
+    cleaned = clean_text(name)
+    if len(cleaned) > MAX_NAME:
+        stem, dot, suffix = cleaned.rpartition(".")
+        if dot and len(suffix) <= 8:
+            cleaned = f"{stem[: MAX_NAME - len(suffix) - 1].rstrip()}.{suffix}"
+        else:
+            cleaned = cleaned[:MAX_NAME].rstrip()
+    head, dot, rest = cleaned.partition(".")
+    if _RESERVED.match(head.rstrip()):
+        cleaned = f"{head.rstrip()}_{dot}{rest}"
+    return cleaned or fallback
 
 
 def content_name(
@@ -59,7 +83,7 @@ def content_name(
     elif not kind:
         first_line = next((line for line in text.splitlines() if line.strip()), "")
         who = " ".join(_WORD.findall(first_line)[:MAX_TITLE_WORDS])
-    parts = [_clean(p) for p in (day, kind, who) if p]
+    parts = [clean_text(p) for p in (day, kind, who) if p]
     if not [p for p in parts if p and p != day]:
         return None  # a date alone is no better than a counter
     stem = " ".join(p for p in parts if p)[:100].rstrip()

@@ -43,8 +43,10 @@ from datetime import datetime
 import numpy as np
 
 from assistant.errors import UserError
+from assistant.store import parse_time
 from assistant.store_signals import LeanItem
 from assistant.store_signals import SignalStore
+from assistant.store_signals import without_undone
 from assistant.types import Item
 from assistant.types import SignalKind
 from assistant.types import SuggestionKind
@@ -98,7 +100,7 @@ def engagement(
             evidence[item_id] += 1.0 if top >= DWELL_ENGAGED else -1.0 if top < DWELL_BOUNCE else 0
         else:
             evidence[item_id] += _SIGNAL_WEIGHT.get(kind, 0.0)
-    for row in verdicts:
+    for row in without_undone(verdicts):  # an undone accept is no evidence either way
         item_id, verdict = int(row["item_id"]), Verdict(str(row["verdict"]))  # type: ignore[call-overload]
         action = SuggestionKind(str(row["action"])) if row.get("action") else None
         if verdict == Verdict.JUNK or (verdict == Verdict.ACCEPT and action in DISMISSIVE):
@@ -187,14 +189,6 @@ class Probe:
         return np.clip(out, -1.0, 1.0)
 
 
-def _when(text: str) -> datetime | None:
-    try:
-        moment = datetime.fromisoformat(text)
-    except ValueError:
-        return None
-    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
-
-
 def _unit(matrix: np.ndarray) -> np.ndarray:
     norms = np.linalg.norm(matrix, axis=1, keepdims=True)
     return matrix / np.where(norms > 0, norms, 1.0)
@@ -242,7 +236,7 @@ class Ranker:
         self._vectors: dict[int, np.ndarray] = {}
         self._load_vectors([*self._labelled, *(i.id for i in self.pool)])
         self.probe = Probe(self._vectors, self.labels, base)
-        newest = _when(signals.newest_date() or "")
+        newest = parse_time(signals.newest_date() or "")
         self.now = newest or datetime.now(UTC)
         self.weights, self.bias = PRIOR_WEIGHTS.copy(), PRIOR_BIAS
         self.fitted_on = 0
@@ -267,7 +261,7 @@ class Ranker:
         rows = []
         for item, vote in zip(items, content, strict=True):
             own = self.labels.get(item.id) if leave_out else None
-            moment = _when(item.date)
+            moment = parse_time(item.date)
             age_days = max(0.0, (self.now - moment).total_seconds() / 86400) if moment else 365.0
             rows.append(
                 [

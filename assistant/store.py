@@ -43,6 +43,20 @@ def now() -> str:
     return datetime.now(UTC).isoformat(timespec="microseconds")
 
 
+def parse_time(text: str) -> datetime | None:
+    """A stored ISO time as an aware datetime (UTC when it has no zone); None if unreadable."""
+    try:
+        moment = datetime.fromisoformat(text)
+    except ValueError:
+        return None
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+
+
+def vector_from_blob(blob: bytes) -> np.ndarray:
+    """A stored embedding (float32 bytes) as a read-only array over the blob."""
+    return np.frombuffer(blob, dtype=np.float32)
+
+
 def _loads(value: str | None, default: Any) -> Any:
     if not value:
         return default
@@ -401,7 +415,7 @@ class Store:
             "SELECT vector FROM embeddings WHERE item_id = ? AND model_version = ?",
             [item_id, model_version],
         )
-        return None if row is None else np.frombuffer(row["vector"], dtype=np.float32).copy()
+        return None if row is None else vector_from_blob(row["vector"]).copy()
 
     def labelled_embeddings(self, model_version: str) -> list[tuple[int, str, np.ndarray, str]]:
         """``(item_id, category, vector, title)`` for every item the user labelled."""
@@ -413,8 +427,7 @@ class Store:
             [model_version],
         )
         return [
-            (int(r["id"]), str(r["label"]), np.frombuffer(r["vector"], np.float32), r["title"])
-            for r in rows
+            (int(r["id"]), str(r["label"]), vector_from_blob(r["vector"]), r["title"]) for r in rows
         ]
 
     # -- work queue ------------------------------------------------------

@@ -18,6 +18,7 @@ import numpy as np
 from assistant.errors import NotFoundError
 from assistant.store import Store
 from assistant.store import now
+from assistant.store import vector_from_blob
 from assistant.types import ActionRecord
 from assistant.types import Bill
 from assistant.types import ReadLaterEntry
@@ -135,7 +136,7 @@ class ActionStore:
         for row in rows:
             folder = json.loads(row["detail"] or "{}").get("folder")
             if folder:
-                vector = None if row["vector"] is None else np.frombuffer(row["vector"], np.float32)
+                vector = None if row["vector"] is None else vector_from_blob(row["vector"])
                 out.append(
                     Filed(int(row["item_id"]), str(folder), row["kind"], row["category"], vector)
                 )
@@ -275,6 +276,11 @@ class ActionStore:
                 "trashed_at": now(),
             },
         )
+
+    def set_trash_path(self, entry_id: int, trash_path: str) -> None:
+        """Where a trashed file really went (a free name taken meanwhile)."""
+        with self._store.atomic() as db:
+            db["trash"].update(entry_id, {"trash_path": trash_path})
 
     def trash(self) -> list[TrashEntry]:
         rows = self._store.query("SELECT * FROM trash ORDER BY id")

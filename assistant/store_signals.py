@@ -10,17 +10,21 @@ rather than loading whole items (their text) for every candidate.
 from __future__ import annotations
 
 import json
+from collections.abc import Iterable
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
 
+from assistant.addresses import first_address
 from assistant.errors import NotFoundError
 from assistant.store import Store
 from assistant.store import now
+from assistant.store import vector_from_blob
 from assistant.types import ImplicitSignal
 from assistant.types import SignalKind
+from assistant.types import Verdict
 
 # Items that left the inbox one way or another never come back in read next.
 _LIVE = (
@@ -53,9 +57,7 @@ class LeanItem:
 
 def sender_address(metadata: dict[str, str]) -> str:
     """The lower-cased address of a mail's sender (empty for documents)."""
-    from email.utils import parseaddr  # noqa: PLC0415 - stdlib, kept next to its one use
-
-    return parseaddr(metadata.get("from", ""))[1].lower()
+    return first_address(metadata.get("from", ""))[1].lower()
 
 
 def _lean(row: dict[str, Any]) -> LeanItem:
@@ -87,6 +89,27 @@ def _signal(row: dict[str, Any]) -> ImplicitSignal:
     )
 
 
+def without_undone(rows: Iterable[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Verdict rows (oldest first) less each ``undone`` row and the accept it voids.
+
+    An undo voids the latest accept of the same suggestion before it; an
+    accepted, undone and accepted again suggestion keeps its second accept.
+    """
+    kept: list[dict[str, Any] | None] = []
+    open_accepts: dict[object, list[int]] = {}
+    for row in rows:
+        verdict, suggestion_id = row.get("verdict"), row.get("suggestion_id")
+        if verdict == Verdict.UNDONE:
+            accepts = open_accepts.get(suggestion_id)
+            if suggestion_id is not None and accepts:
+                kept[accepts.pop()] = None
+            continue
+        if verdict == Verdict.ACCEPT and suggestion_id is not None:
+            open_accepts.setdefault(suggestion_id, []).append(len(kept))
+        kept.append(row)
+    return [row for row in kept if row is not None]
+
+
 class SignalStore:
     """Signal and read-mark queries over one ``Store``."""
 
@@ -115,6 +138,11 @@ class SignalStore:
                     [stamp, item_id],
                 )
             return int(cursor.lastrowid or 0)
+
+    def forget(self, signal_id: int) -> None:
+        """Remove one signal (an action that recorded it was undone)."""
+        with self._store.atomic() as db:
+            db.conn.execute("DELETE FROM signals WHERE id = ?", [signal_id])
 
     def signals(self, item_id: int) -> list[ImplicitSignal]:
         """An item's signals, oldest first."""
@@ -146,21 +174,31 @@ class SignalStore:
     def verdicts(self) -> list[dict[str, Any]]:
         """Every explicit verdict with the kind of the suggestion it decided (if any)."""
         return self._store.query(
-            "SELECT f.item_id, f.verdict, f.correction, f.created_at, s.kind AS action,"
+            "SELECT f.item_id, f.suggestion_id, f.verdict, f.correction, f.created_at,"
+            " s.kind AS action,"
             " coalesce(i.user_category, i.category) AS category"
             " FROM feedback f JOIN items i ON i.id = f.item_id"
             " LEFT JOIN suggestions s ON s.id = f.suggestion_id ORDER BY f.id"
         )
 
-    def lean_items(self, item_ids: Sequence[int]) -> list[LeanItem]:
-        """Lean rows for the given ids (any state)."""
-        out: list[LeanItem] = []
+    def _query_in(
+        self, sql: str, item_ids: Sequence[int], params: Sequence[Any] = ()
+    ) -> list[dict[str, Any]]:
+        """Rows of ``sql`` (its ``{marks}`` an ``IN`` list) for the ids, in chunks of 500.
+
+        SQLite caps the bound parameters of one statement; ids are de-duplicated.
+        """
+        rows: list[dict[str, Any]] = []
         ids = list(dict.fromkeys(item_ids))
         for start in range(0, len(ids), 500):
             chunk = ids[start : start + 500]
             marks = ",".join("?" * len(chunk))
-            out += [_lean(r) for r in self._store.query(f"{_LEAN} WHERE i.id IN ({marks})", chunk)]
-        return out
+            rows += self._store.query(sql.format(marks=marks), [*params, *chunk])
+        return rows
+
+    def lean_items(self, item_ids: Sequence[int]) -> list[LeanItem]:
+        """Lean rows for the given ids (any state)."""
+        return [_lean(r) for r in self._query_in(f"{_LEAN} WHERE i.id IN ({{marks}})", item_ids)]
 
     def candidates(self, *, limit: int) -> list[LeanItem]:
         """Unseen live items, newest first.
@@ -209,19 +247,15 @@ class SignalStore:
                 [version],
             )
         else:
-            rows = []
-            ids = list(dict.fromkeys(item_ids))
-            for start in range(0, len(ids), 500):
-                chunk = ids[start : start + 500]
-                marks = ",".join("?" * len(chunk))
-                rows += self._store.query(
-                    "SELECT item_id, vector FROM embeddings"
-                    f" WHERE model_version = ? AND item_id IN ({marks})",
-                    [version, *chunk],
-                )
+            rows = self._query_in(
+                "SELECT item_id, vector FROM embeddings"
+                " WHERE model_version = ? AND item_id IN ({marks})",
+                item_ids,
+                [version],
+            )
         if not rows:
             return [], np.zeros((0, 0), dtype=np.float32)
-        matrix = np.stack([np.frombuffer(r["vector"], dtype=np.float32) for r in rows])
+        matrix = np.stack([vector_from_blob(r["vector"]) for r in rows])
         return [int(r["item_id"]) for r in rows], matrix
 
     # -- digest ----------------------------------------------------------------

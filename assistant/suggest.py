@@ -51,6 +51,25 @@ FOLDERS = {
     "itinerary": "Documents/Travel",
 }
 
+# The actions that follow from a category alone: ``suggest`` offers them for it (below),
+# so accepting one confirms the category the item had (monitoring's accuracy counts it).
+# File-into follows from any category it is offered for (a document's type, finance mail).
+FROM_CATEGORY: dict[SuggestionKind, frozenset[str]] = {
+    SuggestionKind.REPLY_DRAFT: frozenset({"needs-reply"}),
+    SuggestionKind.CALENDAR_EVENT: frozenset({"meeting"}),
+    SuggestionKind.RECORD_BILL: frozenset({"finance"}),
+    SuggestionKind.ARCHIVE: frozenset({"fyi", "promotion"}),
+}
+
+
+def confirms_category(kind: SuggestionKind | str | None, category: str | None) -> bool:
+    """Whether accepting a ``kind`` suggestion confirms that the item is ``category``."""
+    if not kind or not category or category == "unsure":
+        return False
+    if kind == SuggestionKind.FILE_INTO:
+        return True
+    return category in FROM_CATEGORY.get(SuggestionKind(kind), frozenset())
+
 
 @dataclass(frozen=True, slots=True)
 class Draft:
@@ -180,7 +199,8 @@ def suggest(
             amount = fields.amounts[0].text
             value, currency = str(fields.amounts[0].value), fields.amounts[0].currency
     sender = metadata.get("from", "the sender")
-    if label == "needs-reply" or (label in {"personal", None} and asks_question(text)):
+    replies = label in FROM_CATEGORY[SuggestionKind.REPLY_DRAFT]
+    if replies or (label in {"personal", None} and asks_question(text)):
         drafts.append(
             Draft(
                 SuggestionKind.REPLY_DRAFT,
@@ -197,7 +217,7 @@ def suggest(
                 {"days": "2"},
             )
         )
-    if label == "meeting":
+    if label in FROM_CATEGORY[SuggestionKind.CALENDAR_EVENT]:
         drafts.append(
             Draft(
                 SuggestionKind.CALENDAR_EVENT,
@@ -206,7 +226,7 @@ def suggest(
                 {"when": when, "when_text": date_hint or ""},
             )
         )
-    if label == "finance":
+    if label in FROM_CATEGORY[SuggestionKind.RECORD_BILL]:
         drafts.append(
             Draft(
                 SuggestionKind.RECORD_BILL,
@@ -241,7 +261,7 @@ def suggest(
                 {},
             )
         )
-    if label == "fyi":
+    if label in FROM_CATEGORY[SuggestionKind.ARCHIVE] - {"promotion"}:  # promotion: above
         drafts.append(
             Draft(SuggestionKind.ARCHIVE, "For information only: no action needed", confidence, {})
         )

@@ -65,6 +65,7 @@ class Verdict(enum.StrEnum):
     DRAFT_AS_IS = "draft_as_is"  # a reply draft accepted without changes
     DRAFT_EDITED = "draft_edited"  # the user rewrote the draft first (correction: the text)
     FOLDER = "folder"  # the user chose another folder than suggested (correction: it)
+    UNDONE = "undone"  # the user undid an accepted suggestion's action: that accept is void
 
 
 @dataclass(frozen=True, slots=True)

@@ -6,13 +6,16 @@ The contract (each module of this package implements it for its kinds):
   effects; it runs before any transaction is opened.
 * ``perform`` SHALL do the action and return a ``Done`` whose ``detail`` holds
   everything ``undo`` needs. It runs inside the accept's write transaction:
-  database rows it writes roll back if anything later fails. It SHALL touch the
-  disk last and at most once (one move, one new file), so a failure leaves
-  nothing half-done.
+  database rows it writes roll back if anything later fails. It SHALL write
+  the database first and touch the disk last, and register the inverse of
+  every disk step with ``Context.on_failure`` the moment the step succeeded,
+  so a failure anywhere later (in the handler or in the transaction's commit)
+  puts the disk back as the rollback puts the rows back.
 * ``undo`` SHALL check that the world is still as the action left it and raise
   ``UserError`` without changing anything when it is not (the user moved the
   file back already, the old place is taken). It runs inside the undo's
-  transaction.
+  transaction, under the same rule: database first, disk last, every disk
+  step's inverse registered.
 
 Sift never overwrites or deletes a user's file: moves pick a free name, and
 what would be removed goes to Sift's trash (``assistant.actions.trash``).
@@ -21,8 +24,8 @@ what would be removed goes to Sift's trash (``assistant.actions.trash``).
 from __future__ import annotations
 
 import os
-import re
 import shutil
+from collections.abc import Callable
 from dataclasses import dataclass
 from dataclasses import field
 from pathlib import Path
@@ -32,6 +35,7 @@ from typing import Protocol
 
 from assistant.errors import UserError
 from assistant.store_actions import ActionStore
+from assistant.store_signals import SignalStore
 from assistant.types import ActionRecord
 from assistant.types import Item
 from assistant.types import Suggestion
@@ -39,9 +43,6 @@ from assistant.types import SuggestionKind
 
 if TYPE_CHECKING:
     from assistant.engine import Sift
-
-_UNSAFE = re.compile(r'[\x00-\x1f/\\:*?"<>|]+')
-MAX_NAME = 120
 
 
 @dataclass(frozen=True, slots=True)
@@ -76,19 +77,32 @@ class Request:
 
 
 class Context:
-    """What handlers may use: the engine, its folders and the action tables."""
+    """What handlers may use: the engine, its folders and the action tables.
+
+    It also keeps the inverse of each disk step done in the current
+    transaction (``on_failure``), for ``assistant.actions.registry`` to run
+    when the transaction fails.
+    """
 
     def __init__(self, sift: Sift) -> None:
         self.sift = sift
         self.store = sift.store
         self.actions = ActionStore(sift.store)
         self.paths = sift.paths
+        self.compensations: list[Callable[[], object]] = []
+
+    def on_failure(self, inverse: Callable[[], object]) -> None:
+        """Register how to put back a disk step just done, should the transaction fail."""
+        self.compensations.append(inverse)
 
 
 class Handler(Protocol):
     """One family of actions (see the module docstring for the contract)."""
 
-    kinds: tuple[SuggestionKind, ...]
+    @property
+    def kinds(self) -> tuple[SuggestionKind, ...]:
+        """The suggestion kinds this handler carries out."""
+        ...
 
     def prepare(self, context: Context, request: Request) -> dict[str, Any]: ...
 
@@ -97,17 +111,20 @@ class Handler(Protocol):
     def undo(self, context: Context, record: ActionRecord) -> str: ...
 
 
-def sanitize_name(name: str, *, fallback: str = "item") -> str:
-    """A file name safe on every platform: no separators or control characters."""
-    cleaned = _UNSAFE.sub(" ", name)
-    cleaned = " ".join(cleaned.split()).strip(" .")
-    if len(cleaned) > MAX_NAME:
-        stem, dot, suffix = cleaned.rpartition(".")
-        if dot and len(suffix) <= 8:
-            cleaned = f"{stem[: MAX_NAME - len(suffix) - 1].rstrip()}.{suffix}"
-        else:
-            cleaned = cleaned[:MAX_NAME].rstrip()
-    return cleaned or fallback
+class Simple:
+    """A handler base whose ``prepare`` has nothing slow to do (most handlers)."""
+
+    def prepare(self, context: Context, request: Request) -> dict[str, Any]:
+        """Nothing to prepare."""
+        del context, request
+        return {}
+
+
+def forget_signal(context: Context, record: ActionRecord) -> None:
+    """Undo the implicit signal an action recorded (``detail["signal_id"]``), if any."""
+    signal_id = record.detail.get("signal_id")
+    if signal_id is not None:
+        SignalStore(context.store).forget(int(str(signal_id)))
 
 
 def free_path(target: Path) -> Path:

@@ -17,15 +17,15 @@ from datetime import date
 from datetime import datetime
 from datetime import timedelta
 from pathlib import Path
-from typing import Any
 
 from assistant.actions.base import Context
 from assistant.actions.base import Done
 from assistant.actions.base import Request
+from assistant.actions.base import Simple
 from assistant.actions.base import free_path
-from assistant.actions.base import sanitize_name
 from assistant.actions.drafts import trash_written
 from assistant.errors import UserError
+from assistant.naming import sanitize_name
 from assistant.types import ActionRecord
 from assistant.types import Item
 from assistant.types import SuggestionKind
@@ -133,14 +133,10 @@ def build_ics(item: Item, start: datetime, end: datetime | None, *, place: str) 
     return calendar.to_ical()
 
 
-class CalendarEvent:
+class CalendarEvent(Simple):
     """Write an .ics event for a meeting mail."""
 
     kinds = (SuggestionKind.CALENDAR_EVENT,)
-
-    def prepare(self, context: Context, request: Request) -> dict[str, Any]:
-        del context, request
-        return {}
 
     def perform(self, context: Context, request: Request) -> Done:
         item = request.item
@@ -156,6 +152,7 @@ class CalendarEvent:
                 handle.write(data)
         except OSError as error:
             raise UserError(f"cannot write the event: {error.strerror or error}") from error
+        context.on_failure(lambda: path.unlink(missing_ok=True))  # a file Sift just wrote
         at = f"{start:%Y-%m-%d}" if end is None else f"{start:%Y-%m-%d %H:%M}-{end:%H:%M}"
         where = f" at {place}" if place else ""
         return Done(

@@ -15,6 +15,8 @@ from __future__ import annotations
 
 import json
 import re
+import threading
+from collections.abc import Callable
 from datetime import UTC
 from datetime import datetime
 from email.message import EmailMessage
@@ -30,12 +32,19 @@ from urllib.parse import urlsplit
 from assistant.actions.base import Context
 from assistant.actions.base import Done
 from assistant.actions.base import Request
+from assistant.actions.base import Simple
+from assistant.actions.base import forget_signal
 from assistant.actions.base import free_path
-from assistant.actions.base import sanitize_name
+from assistant.actions.base import move_back
 from assistant.actions.trash import Trash
+from assistant.addresses import display_name
+from assistant.addresses import first_address
 from assistant.errors import UserError
+from assistant.naming import sanitize_name
+from assistant.store_signals import SignalStore
 from assistant.types import ActionRecord
 from assistant.types import Item
+from assistant.types import SignalKind
 from assistant.types import SuggestionKind
 from assistant.types import Verdict
 from models.base import Generator
@@ -101,9 +110,11 @@ TEMPLATE = {
     "I will get back to you on this shortly.\n\nBest regards",
     "zh": "{name}，您好：\n\n来信收到，关于“{subject}”，我会尽快答复您。\n\n祝好",
 }
+CANCELLED = "template (cancelled)"  # ``written_by`` of a draft whose model run was stopped
 _CJK = re.compile(r"[\u4e00-\u9fff]")
 _LETTER = re.compile(r"[A-Za-z\u4e00-\u9fff]")
 _ANGLED = re.compile(r"<([^>]+)>")
+_ADDRESS = re.compile(r"[^@\s<>,;\"]+@[^@\s<>,;\"]+")
 
 
 def reply_language(item: Item) -> str:
@@ -121,11 +132,7 @@ def in_language(text: str, language: str) -> bool:
 
 
 def _name(item: Item, field: str) -> str:
-    pairs = getaddresses([item.metadata.get(field, "")])
-    if not pairs:
-        return ""
-    name, address = pairs[0]
-    return name.strip() or address.split("@")[0]
+    return display_name(item.metadata.get(field, ""))
 
 
 def _sender_name(item: Item) -> str:
@@ -188,15 +195,36 @@ def reply_messages(item: Item) -> list[dict[str, str]]:
     ]
 
 
-def write_reply(generator: Generator | None, item: Item) -> tuple[str, str]:
-    """``(text, written_by)``: the LLM's reply, or the template with the reason why."""
+def write_reply(
+    generator: Generator | None,
+    item: Item,
+    *,
+    on_token: Callable[[str], None] | None = None,
+    cancel: threading.Event | None = None,
+) -> tuple[str, str]:
+    """``(text, written_by)``: the LLM's reply, or the template with the reason why.
+
+    Args:
+        generator: the language model, or None.
+        item: the mail to answer.
+        on_token: called with each piece of the model's raw output as it comes
+            (JSON, as ``summarize`` streams it), for a live preview.
+        cancel: set it to stop the model; the template is returned then, with
+            ``written_by`` saying ``template (cancelled)``.
+    """
     language = reply_language(item)
     if generator is None:
         return template_reply(item), "template (no language model)"
     try:
         result = generator.generate(
-            reply_messages(item), schema=REPLY_SCHEMA, max_tokens=MAX_TOKENS
+            reply_messages(item),
+            schema=REPLY_SCHEMA,
+            max_tokens=MAX_TOKENS,
+            on_token=on_token,
+            cancel=cancel,
         )
+        if result.cancelled:
+            return template_reply(item), CANCELLED
         # strict=False: the model may put raw newlines inside the string (valid for a reply).
         text = str(json.loads(result.text, strict=False).get("reply", "")).strip()
     except Exception as error:  # noqa: BLE001 - any model failure falls back
@@ -210,8 +238,7 @@ def write_reply(generator: Generator | None, item: Item) -> tuple[str, str]:
 
 def user_address(item: Item) -> str:
     """The reader's own address: the first recipient of the mail."""
-    pairs = getaddresses([item.metadata.get("to", "")])
-    return pairs[0][1] if pairs and pairs[0][1] else ""
+    return first_address(item.metadata.get("to", ""))[1]
 
 
 def write_eml(
@@ -224,19 +251,36 @@ def write_eml(
     in_reply_to: str = "",
     references: str = "",
 ) -> Path:
-    """Write a draft message (never over another file); returns its path."""
+    """Write a draft message (never over another file); returns its path.
+
+    Every header value comes from mail (untrusted): line breaks are taken out
+    of each (a header injection such as ``subject=hi%0D%0ABcc:x`` in a
+    List-Unsubscribe link stays one line), and ``to`` must be exactly one
+    valid address.
+
+    Raises:
+        UserError: ``to`` is not exactly one address, or a value cannot be a header.
+    """
+    to, sender, subject = one_line(to), one_line(sender), one_line(subject)
+    pairs = getaddresses([to])
+    if len(pairs) != 1 or not _ADDRESS.fullmatch(pairs[0][1]):
+        raise UserError(f"not one valid address to write to: {to!r}")
     message = EmailMessage()
-    if sender:
-        message["From"] = sender
-    message["To"] = to
-    message["Subject"] = subject
-    message["Date"] = format_datetime(datetime.now(UTC))
-    message["Message-ID"] = make_msgid(domain="sift.invalid")
-    if in_reply_to:
-        message["In-Reply-To"] = f"<{in_reply_to}>"
-        ids = [*references.split(), in_reply_to] if references else [in_reply_to]
-        message["References"] = " ".join(f"<{i}>" for i in dict.fromkeys(ids))
-    message["X-Unsent"] = "1"  # mail programs open it as a draft to edit and send
+    try:
+        if sender:
+            message["From"] = sender
+        message["To"] = to
+        message["Subject"] = subject
+        message["Date"] = format_datetime(datetime.now(UTC))
+        message["Message-ID"] = make_msgid(domain="sift.invalid")
+        in_reply_to = one_line(in_reply_to).strip("<>")
+        if in_reply_to:
+            message["In-Reply-To"] = f"<{in_reply_to}>"
+            ids = [*one_line(references).split(), in_reply_to] if references else [in_reply_to]
+            message["References"] = " ".join(f"<{i.strip('<>')}>" for i in dict.fromkeys(ids))
+        message["X-Unsent"] = "1"  # mail programs open it as a draft to edit and send
+    except ValueError as error:
+        raise UserError(f"cannot write a draft with these headers: {error}") from error
     message.set_content(body)
     stamp = datetime.now(UTC).strftime("%Y%m%d-%H%M%S")
     folder.mkdir(parents=True, exist_ok=True)
@@ -249,6 +293,11 @@ def write_eml(
     return path
 
 
+def one_line(value: str) -> str:
+    """A header value without line breaks (CR, LF and the other line separators)."""
+    return " ".join(value.splitlines()).strip()
+
+
 def trash_written(context: Context, path_text: object, *, what: str) -> str:
     """Undo for a file Sift wrote: into Sift's trash (if the user has not removed it)."""
     if not path_text:
@@ -258,6 +307,8 @@ def trash_written(context: Context, path_text: object, *, what: str) -> str:
         return f"the {what} {path.name} was already gone"
     trash = Trash(context.paths, context.actions, days=context.sift.settings.trash_days)
     entry = trash.put(path, reason=f"undo: {what}")
+    # Should the undo's transaction fail, the row rolls back and the file comes back out.
+    context.on_failure(lambda: move_back(Path(entry.trash_path), path))
     return f"moved the {what} to Sift's trash ({entry.trash_path})"
 
 
@@ -301,6 +352,9 @@ class ReplyDraft:
         to = item.metadata.get("from", "")
         if not to:
             raise UserError(f"item {item.id} has no sender to reply to")
+        # The implicit signal read next learns from (the verdict above is for the draft writer).
+        used = SignalKind.DRAFT_USED if as_is else SignalKind.DRAFT_EDITED
+        signal_id = SignalStore(context.store).record(item.id, used)
         path = write_eml(
             context.paths.drafts,
             to=to,
@@ -312,9 +366,11 @@ class ReplyDraft:
             else "",
             references=item.metadata.get("references", ""),
         )
+        context.on_failure(lambda: path.unlink(missing_ok=True))  # a file Sift just wrote
         return Done(
             f"reply draft saved as {path}",
             {
+                "signal_id": signal_id,
                 "path": str(path),
                 "text": body,
                 "edited": not as_is,
@@ -323,6 +379,7 @@ class ReplyDraft:
         )
 
     def undo(self, context: Context, record: ActionRecord) -> str:
+        forget_signal(context, record)
         return trash_written(context, record.detail.get("path"), what="reply draft")
 
 
@@ -334,14 +391,10 @@ def unsubscribe_targets(header: str) -> tuple[str, str]:
     return mailto, link
 
 
-class Unsubscribe:
+class Unsubscribe(Simple):
     """Unsubscribe: a mailto becomes a draft; an https link is shown, never fetched."""
 
     kinds = (SuggestionKind.UNSUBSCRIBE,)
-
-    def prepare(self, context: Context, request: Request) -> dict[str, Any]:
-        del context, request
-        return {}
 
     def perform(self, context: Context, request: Request) -> Done:
         item = request.item
@@ -364,6 +417,7 @@ class Unsubscribe:
                 subject=params.get("subject", "unsubscribe"),
                 body=params.get("body", "unsubscribe"),
             )
+            context.on_failure(lambda: path.unlink(missing_ok=True))  # a file Sift just wrote
             detail["path"] = str(path)
             parts.append(f"unsubscribe draft to {address} saved as {path}")
         if link:

@@ -17,6 +17,7 @@ import numpy as np
 
 from assistant.store import Store
 from assistant.store_actions import ActionStore
+from assistant.store_actions import Filed
 from assistant.types import Item
 from assistant.types import SuggestionKind
 from assistant.types import SuggestionState
@@ -29,15 +30,21 @@ NEAREST_MIN_SIMILARITY = 0.85  # cosine; below this a neighbour is not "similar"
 MAJORITY_MIN = 2  # filed items of one category needed before their majority counts
 
 
-def choose_folder(store: Store, item: Item, version: str) -> tuple[str, str] | None:
+def choose_folder(
+    store: Store, item: Item, version: str, filed: list[Filed] | None = None
+) -> tuple[str, str] | None:
     """``(folder, why)`` learned from past filings, or ``None`` when there is nothing to go on.
 
     Args:
         store: the database.
         item: the item to file.
         version: the embedder version whose vectors to compare.
+        filed: the filings in force (``ActionStore.filed``), when the caller
+            has them already (one load for many items).
     """
-    filed = [f for f in ActionStore(store).filed(version) if f.item_id != item.id]
+    if filed is None:
+        filed = ActionStore(store).filed(version)
+    filed = [f for f in filed if f.item_id != item.id]
     if not filed:
         return None
     vector = store.embedding(item.id, version)
@@ -58,30 +65,6 @@ def choose_folder(store: Store, item: Item, version: str) -> tuple[str, str] | N
             if count >= MAJORITY_MIN and count * 2 > sum(votes.values()):
                 return folder, f"{count} {item.category} items went there"
     return None
-    vector = store.embedding(item.id, version)
-    if vector is not None:
-        best, best_folder = -1.0, ""
-        for other_id, folder in filed:
-            other = store.embedding(other_id, version)
-            if other is None or other.shape != vector.shape:
-                continue
-            denominator = float(np.linalg.norm(vector) * np.linalg.norm(other)) or 1.0
-            similarity = float(np.dot(vector, other)) / denominator
-            if similarity > best:
-                best, best_folder = similarity, folder
-        if best >= NEAREST_MIN_SIMILARITY:
-            return best_folder, f"a similar item went there ({best:.0%} alike)"
-    if item.category:
-        votes: Counter[str] = Counter()
-        for other_id, folder in filed:
-            other = store.item(other_id)
-            if other.category == item.category and other.kind == item.kind:
-                votes[folder] += 1
-        if votes:
-            folder, count = votes.most_common(1)[0]
-            if count >= MAJORITY_MIN and count * 2 > sum(votes.values()):
-                return folder, f"{count} {item.category} items went there"
-    return None
 
 
 def refresh_open_suggestions(context: Context) -> int:
@@ -93,10 +76,13 @@ def refresh_open_suggestions(context: Context) -> int:
     store = context.store
     version = context.sift.embedder.info.version
     changed = 0
+    filed: list[Filed] | None = None
     for suggestion in store.suggestions(state=SuggestionState.OPEN):
         if suggestion.kind != SuggestionKind.FILE_INTO:
             continue
-        learned = choose_folder(store, store.item(suggestion.item_id), version)
+        if filed is None:  # every filing with its vector, loaded once for all suggestions
+            filed = context.actions.filed(version)
+        learned = choose_folder(store, store.item(suggestion.item_id), version, filed)
         if learned is None or learned[0] == suggestion.payload.get("folder"):
             continue
         folder, why = learned

@@ -22,22 +22,27 @@ name becomes ``name (2).ext``.
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 from typing import Any
 
 from assistant.actions.base import Context
 from assistant.actions.base import Done
 from assistant.actions.base import Request
+from assistant.actions.base import Simple
+from assistant.actions.base import forget_signal
 from assistant.actions.base import free_path
 from assistant.actions.base import move_back
 from assistant.actions.base import move_file
-from assistant.actions.base import sanitize_name
 from assistant.errors import UserError
+from assistant.naming import sanitize_name
 from assistant.sources import SourceKind
 from assistant.sources import is_maildir
+from assistant.store_signals import SignalStore
 from assistant.types import ActionRecord
 from assistant.types import Item
 from assistant.types import ItemKind
+from assistant.types import SignalKind
 from assistant.types import SuggestionKind
 from assistant.types import Verdict
 
@@ -46,11 +51,33 @@ FILED_IN = "filed_in"  # the item's metadata key naming the folder it was filed 
 
 
 def folder_parts(folder: str) -> list[str]:
-    """A folder name as safe path parts; refuses ``..`` and empty names."""
-    parts = [p.strip() for p in folder.replace("\\", "/").split("/") if p.strip()]
-    if not parts or any(p in {".", ".."} for p in parts):
-        raise UserError(f"not a usable folder name: {folder!r}")
+    """A folder name (``Documents/Invoices``) as safe path parts below the place it goes.
+
+    The name may be the user's own text: an absolute path (``/etc``, ``C:\\x``,
+    ``\\\\server\\share``), a home folder (``~``, ``~bob``) or a step up
+    (``..``) would file the item outside its mailbox or source folder, so
+    they are refused; each part is then a safe file name (``sanitize_name``).
+
+    Raises:
+        UserError: an empty, absolute or escaping name.
+    """
+    text = folder.strip().replace("\\", "/")
+    raw = [p.strip() for p in text.split("/")]
+    parts = [p for p in raw if p]
+    absolute = text.startswith("/") or bool(re.match(r"^[A-Za-z]:", text))
+    escaping = any(p.startswith("~") or not p.strip(".") for p in parts)
+    if not parts or absolute or escaping:
+        raise UserError(f"not a usable folder name: {folder!r} (give a name like Finance/Bills)")
     return [sanitize_name(p, fallback="Folder") for p in parts]
+
+
+def maildir_folder(parts: list[str]) -> str:
+    """The Maildir++ folder name for ``parts``: ``.A.B``.
+
+    A dot separates levels there, so a dot inside a part (``v1.2``) becomes
+    ``_``; otherwise ``v1.2`` would be the nested folder ``v1`` / ``2``.
+    """
+    return "." + ".".join(p.replace(".", "_") for p in parts)
 
 
 def maildir_root(path: Path) -> Path | None:
@@ -83,7 +110,7 @@ def destination(context: Context, item: Item, folder: str) -> tuple[str, Path | 
     if item.kind == ItemKind.MAIL:
         root = maildir_root(path)
         if root is not None:
-            sub = root / ("." + ".".join(parts))
+            sub = root / maildir_folder(parts)
             return "maildir", sub / path.parent.name / path.name
         if path.suffix.lower() == ".eml":
             return "eml", path.parent.joinpath(*parts) / path.name
@@ -129,12 +156,10 @@ def file_item(context: Context, item: Item, folder: str) -> dict[str, Any]:
         created = make_folders(target.parent.parent, ("cur", "new", "tmp"), item=item)
     else:
         created = make_folders(target.parent, (), item=item)
-    try:
-        detail["to"] = str(_move(context, item, target, filed_in=folder))
-    except BaseException:
-        remove_empty(created)
-        raise
+    # An empty .Archive/{cur,new,tmp} left behind shows as a folder in mail programs.
+    context.on_failure(lambda: remove_empty(created))
     detail["created_dirs"] = created
+    detail["to"] = str(_move(context, item, target, filed_in=folder))
     return detail
 
 
@@ -170,11 +195,14 @@ def _move(context: Context, item: Item, target: Path, *, filed_in: str | None) -
     """Move the item's file to ``target`` (or a free name beside it) and record its new place.
 
     The database is written first and the file moved last: if the move fails,
-    the caller's transaction rolls the record back.
+    the caller's transaction rolls the record back; if anything fails after
+    it, the move is put back (``Context.on_failure``).
     """
     target = free_path(target)
     _set_place(context, item, path=str(target), filed_in=filed_in)
-    moved = move_file(Path(item.source_path), target)
+    source = Path(item.source_path)
+    moved = move_file(source, target)
+    context.on_failure(lambda: move_back(moved, source))
     if moved != target:  # someone took the free name meanwhile
         _set_place(context, context.store.item(item.id), path=str(moved), filed_in=filed_in)
     return moved
@@ -184,27 +212,35 @@ def unfile_item(context: Context, record: ActionRecord) -> str:
     """Undo ``file_item`` / a rename: move the file back and restore the item's place."""
     detail = record.detail
     item = context.store.item(record.item_id)
-    if detail["mode"] != "inside":
-        if item.source_path != detail["to"]:
-            raise UserError(
-                f"cannot undo: item {item.id} is at {item.source_path} now, not {detail['to']}"
-            )
-        move_back(Path(str(detail["to"])), Path(str(detail["from"])))
-        remove_empty([str(f) for f in detail.get("created_dirs", [])])  # type: ignore[union-attr]
+    moved = detail["mode"] != "inside"
+    if moved and item.source_path != detail["to"]:
+        raise UserError(
+            f"cannot undo: item {item.id} is at {item.source_path} now, not {detail['to']}"
+        )
     before = detail.get("filed_in_before")
     restored = None if before is None else str(before)
-    _set_place(context, item, path=str(detail["from"]), filed_in=restored)
-    return f"moved back to {detail['from']}" if detail["mode"] != "inside" else "unfiled"
+    _set_place(context, item, path=str(detail["from"]), filed_in=restored)  # database first
+    if moved:
+        current, original = Path(str(detail["to"])), Path(str(detail["from"]))
+        listed = detail.get("created_dirs")
+        created = [str(f) for f in listed] if isinstance(listed, list) else []
+        move_back(current, original)
+        context.on_failure(lambda: _refile(current, original, created))
+        remove_empty(created)
+    return f"moved back to {detail['from']}" if moved else "unfiled"
 
 
-class FileInto:
+def _refile(current: Path, original: Path, created: list[str]) -> None:
+    """Put a file moved back by a failed undo where the action had filed it."""
+    for folder in created:
+        Path(folder).mkdir(parents=True, exist_ok=True)
+    move_back(original, current)
+
+
+class FileInto(Simple):
     """Archive and file into a folder (learned per user from where similar items went)."""
 
     kinds = (SuggestionKind.ARCHIVE, SuggestionKind.FILE_INTO)
-
-    def prepare(self, context: Context, request: Request) -> dict[str, Any]:
-        del context, request
-        return {}
 
     def perform(self, context: Context, request: Request) -> Done:
         item, suggestion = request.item, request.suggestion
@@ -223,7 +259,9 @@ class FileInto:
         else:
             # What the user saw and accepted; learning already chose it (see folders.py).
             folder = suggestion.payload.get("folder") or "Filed"
-        detail = file_item(context, item, folder)
+        # The implicit signal (the item left the inbox); recorded before the disk step.
+        signal_id = SignalStore(context.store).record(item.id, SignalKind.MOVED)
+        detail = {**file_item(context, item, folder), "signal_id": signal_id}
         verb = "archived" if folder == ARCHIVE else f"filed under {folder}"
         if detail["mode"] == "inside":
             summary = f"{verb} inside Sift (the mailbox file itself is not rewritten)"
@@ -232,17 +270,14 @@ class FileInto:
         return Done(summary, detail)
 
     def undo(self, context: Context, record: ActionRecord) -> str:
+        forget_signal(context, record)
         return unfile_item(context, record)
 
 
-class Rename:
+class Rename(Simple):
     """Rename a document from its content (``2026-03-14 Invoice ACME.pdf``)."""
 
     kinds = (SuggestionKind.RENAME,)
-
-    def prepare(self, context: Context, request: Request) -> dict[str, Any]:
-        del context, request
-        return {}
 
     def perform(self, context: Context, request: Request) -> Done:
         item = request.item
@@ -261,15 +296,18 @@ class Rename:
             "to": str(old),
             "filed_in_before": item.metadata.get(FILED_IN),
         }
-        moved = _move(context, item, old.with_name(name), filed_in=item.metadata.get(FILED_IN))
-        detail["to"] = str(moved)
-        if item.title == old.name:  # the title was just the file name
-            context.store.update_item(item.id, title=moved.name)
+        target = free_path(old.with_name(name))
+        retitle = item.title == old.name  # the title was just the file name
+        if retitle:  # the database first: the move is the last step
+            context.store.update_item(item.id, title=target.name)
             detail["title_before"] = item.title
+        moved = _move(context, item, target, filed_in=item.metadata.get(FILED_IN))
+        detail["to"] = str(moved)
+        if retitle and moved != target:  # someone took the free name meanwhile
+            context.store.update_item(item.id, title=moved.name)
         return Done(f"renamed {old.name} to {moved.name}", detail)
 
     def undo(self, context: Context, record: ActionRecord) -> str:
-        message = unfile_item(context, record)
-        if "title_before" in record.detail:
+        if "title_before" in record.detail:  # the database first: unfile_item moves last
             context.store.update_item(record.item_id, title=str(record.detail["title_before"]))
-        return message
+        return unfile_item(context, record)

@@ -10,16 +10,19 @@ their undo restores the verdict the user had given before (or none).
 from __future__ import annotations
 
 import csv
+import io
 from datetime import datetime
 from datetime import timedelta
-from email.utils import getaddresses
 from pathlib import Path
 from typing import Any
 
 from assistant.actions.base import Context
 from assistant.actions.base import Done
 from assistant.actions.base import Request
+from assistant.actions.base import Simple
 from assistant.actions.trash import Trash
+from assistant.actions.trash import write_replacing
+from assistant.addresses import first_address
 from assistant.errors import UserError
 from assistant.learning import Learner
 from assistant.store import now
@@ -44,14 +47,10 @@ def parse_when(text: str) -> datetime:
         raise UserError(f"not a date: {text!r} (use YYYY-MM-DD or YYYY-MM-DDTHH:MM)") from error
 
 
-class FollowUp:
+class FollowUp(Simple):
     """A follow-up reminder at a date."""
 
     kinds = (SuggestionKind.FOLLOW_UP,)
-
-    def prepare(self, context: Context, request: Request) -> dict[str, Any]:
-        del context, request
-        return {}
 
     def perform(self, context: Context, request: Request) -> Done:
         item, payload = request.item, request.suggestion.payload
@@ -82,20 +81,14 @@ def payee_of(item: Item) -> str:
     """Who is paid: an organisation named in the text, else the sender's name, else the title."""
     if item.fields is not None and item.fields.organisations:
         return item.fields.organisations[0]
-    pairs = getaddresses([item.metadata.get("from", "")])
-    if pairs and (pairs[0][0] or pairs[0][1]):
-        return pairs[0][0] or pairs[0][1]
-    return item.title
+    name, address = first_address(item.metadata.get("from", ""))
+    return name or address or item.title
 
 
-class RecordBill:
+class RecordBill(Simple):
     """Record a bill: amount, currency, due date and payee into the bills list."""
 
     kinds = (SuggestionKind.RECORD_BILL,)
-
-    def prepare(self, context: Context, request: Request) -> dict[str, Any]:
-        del context, request
-        return {}
 
     def perform(self, context: Context, request: Request) -> Done:
         item, payload = request.item, request.suggestion.payload
@@ -127,14 +120,10 @@ class RecordBill:
         return "the bill was already removed" if gone else "bill removed from the list"
 
 
-class ReadLater:
+class ReadLater(Simple):
     """Put an item on the read-later list."""
 
     kinds = (SuggestionKind.READ_LATER,)
-
-    def prepare(self, context: Context, request: Request) -> dict[str, Any]:
-        del context, request
-        return {}
 
     def perform(self, context: Context, request: Request) -> Done:
         entry_id = context.actions.add_read_later(item_id=request.item.id)
@@ -191,20 +180,12 @@ def write_bills_csv(bills: list[Bill], path: Path, trash: Trash) -> Path:
 
     An existing file at ``path`` is moved to Sift's trash first, never overwritten.
     """
-    target = path.expanduser().absolute()
-    if target.exists():
-        if not target.is_file():
-            raise UserError(f"{target} is a folder, not a file")
-        trash.put(target, reason="replaced by a bills export")
-    try:
-        target.parent.mkdir(parents=True, exist_ok=True)
-        with target.open("x", encoding="utf-8-sig", newline="") as handle:
-            writer = csv.writer(handle)
-            writer.writerow(BILL_COLUMNS)
-            for bill in bills:
-                amount = "" if bill.amount is None else f"{bill.amount:.2f}"
-                row = (bill.id, bill.item_id, bill.payee, amount, bill.currency, bill.due)
-                writer.writerow((*row, bill.note, bill.created_at))
-    except OSError as error:
-        raise UserError(f"cannot write {target}: {error.strerror or error}") from error
-    return target
+    out = io.StringIO(newline="")
+    writer = csv.writer(out)
+    writer.writerow(BILL_COLUMNS)
+    for bill in bills:
+        amount = "" if bill.amount is None else f"{bill.amount:.2f}"
+        row = (bill.id, bill.item_id, bill.payee, amount, bill.currency, bill.due)
+        writer.writerow((*row, bill.note, bill.created_at))
+    data = out.getvalue().encode("utf-8-sig")
+    return write_replacing(path, data, trash, reason="replaced by a bills export")

@@ -9,6 +9,7 @@ an entry back where it came from (never over another file).
 
 from __future__ import annotations
 
+import os
 from datetime import UTC
 from datetime import datetime
 from datetime import timedelta
@@ -37,13 +38,24 @@ class Trash:
         self._days = days
 
     def put(self, path: Path, *, reason: str) -> TrashEntry:
-        """Move ``path`` into the trash (under a free name) and record it."""
+        """Move ``path`` into the trash (under a free name) and record it.
+
+        The row is written first and the file moved last, so a failed move
+        leaves no row; a caller's transaction that fails later must take the
+        file back out (``actions.drafts.trash_written`` registers that).
+        """
         stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%S")
         target = free_path(self._folder / f"{stamp} {path.name}")
-        moved = move_file(path, target)
         entry_id = self._actions.add_trash(
-            original_path=str(path), trash_path=str(moved), reason=reason
+            original_path=str(path), trash_path=str(target), reason=reason
         )
+        try:
+            moved = move_file(path, target)
+        except BaseException:
+            self._actions.delete_trash(entry_id)
+            raise
+        if moved != target:  # someone took the free name meanwhile
+            self._actions.set_trash_path(entry_id, str(moved))
         return self._actions.trash_entry(entry_id)
 
     def entries(self) -> list[TrashEntry]:
@@ -80,3 +92,40 @@ class Trash:
             self._actions.delete_trash(entry.id)
             removed.append(entry)
         return removed
+
+
+def write_replacing(path: Path, data: bytes, trash: Trash, *, reason: str) -> Path:
+    """Write ``data`` at ``path``; a file already there goes to Sift's trash, never overwritten.
+
+    The data is written to a hidden temporary file beside ``path`` first (so a
+    failed write neither trashes the old file nor leaves half a new one) and
+    linked into place, which fails rather than replace a file that appeared
+    meanwhile; the temporary file is removed in every case.
+
+    Returns:
+        The absolute path written.
+
+    Raises:
+        UserError: ``path`` is a folder, or the file cannot be written.
+    """
+    target = path.expanduser().absolute()
+    if target.exists() and not target.is_file():
+        raise UserError(f"{target} is a folder, not a file")
+    tmp = target.with_name(f".{target.name}.{os.getpid()}.part")
+    try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        tmp.write_bytes(data)
+        if target.exists():
+            trash.put(target, reason=reason)
+        try:
+            os.link(tmp, target)
+        except FileExistsError:
+            raise
+        except OSError:  # no hard links here (some file systems): a checked write instead
+            with target.open("xb") as handle:
+                handle.write(data)
+    except OSError as error:
+        raise UserError(f"cannot write {target}: {error.strerror or error}") from error
+    finally:
+        tmp.unlink(missing_ok=True)
+    return target

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import email
 import json
+import threading
 from collections.abc import Sequence
 from datetime import timedelta
 from email import policy
@@ -17,11 +18,13 @@ from assistant.actions.calendar import find_place
 from assistant.actions.drafts import in_language
 from assistant.actions.drafts import write_reply
 from assistant.errors import UserError
+from assistant.types import SignalKind
 from assistant.types import SuggestionKind
 from assistant.types import SuggestionState
 from assistant.types import Verdict
 from models.base import Generation
 from models.base import ModelInfo
+from models.fake import FakeGenerator
 from tests.helpers.actions import offer
 from tests.helpers.mail import make_mail
 from tests.helpers.mail import write_mbox
@@ -286,3 +289,89 @@ def test_calendar_event_without_a_date_fails_cleanly(fake_sift: Sift, tmp_path: 
 )
 def test_place_is_taken_only_where_the_text_states_it(text: str, place: str) -> None:
     assert find_place(text) == place
+
+
+def test_crafted_unsubscribe_header_cannot_inject_headers(fake_sift: Sift, tmp_path: Path) -> None:
+    """GIVEN a mailto whose subject holds CR LF WHEN accepted THEN one Subject line, no Bcc."""
+    header = "<mailto:leave@list.example?subject=hi%0D%0ABcc:x@evil.example&body=a%0D%0Ab>"
+    item_id = ingest(
+        fake_sift, tmp_path, "News", "Gardening.", headers={"List-Unsubscribe": header}
+    )
+    offered = offer(fake_sift, item_id, SuggestionKind.UNSUBSCRIBE, {"list_unsubscribe": header})
+    record = fake_sift.accept_action(offered)
+    message = parse_eml(Path(str(record.detail["path"])))
+    assert message["Subject"] == "hi Bcc:x@evil.example"
+    assert message["Bcc"] is None and message["To"] == "leave@list.example"
+
+
+@pytest.mark.parametrize(
+    "mailto",
+    [
+        "mailto:a@list.example,b@list.example",
+        "mailto:not-an-address",
+        "mailto:a@list.example%0D%0ABcc:x@evil.example",
+    ],
+)
+def test_unsubscribe_needs_exactly_one_valid_address(
+    fake_sift: Sift, tmp_path: Path, mailto: str
+) -> None:
+    header = f"<{mailto}>"
+    item_id = ingest(
+        fake_sift, tmp_path, "News", "Gardening.", headers={"List-Unsubscribe": header}
+    )
+    offered = offer(fake_sift, item_id, SuggestionKind.UNSUBSCRIBE, {"list_unsubscribe": header})
+    with pytest.raises(UserError, match="address"):
+        fake_sift.accept_action(offered)
+    assert fake_sift.store.suggestion(offered).state == SuggestionState.OPEN
+    assert not fake_sift.paths.drafts.exists() or list(fake_sift.paths.drafts.iterdir()) == []
+
+
+@pytest.mark.parametrize(
+    ("edited", "kind"),
+    [(None, SignalKind.DRAFT_USED), ("Thanks, attached.", SignalKind.DRAFT_EDITED)],
+)
+def test_an_accepted_draft_is_an_implicit_signal_until_undone(
+    fake_sift: Sift, tmp_path: Path, edited: str | None, kind: SignalKind
+) -> None:
+    item_id = ingest(fake_sift, tmp_path, "Budget", QUESTION, message_id="s@example.com")
+    offered = offer(fake_sift, item_id, SuggestionKind.REPLY_DRAFT)
+    record = fake_sift.accept_action(offered, edited_text=edited)
+    assert [s.kind for s in fake_sift.signals(item_id)] == [kind]
+    fake_sift.undo(record.id)
+    assert fake_sift.signals(item_id) == []
+
+
+def test_draft_preview_streams_and_can_be_cancelled(fake_sift: Sift, tmp_path: Path) -> None:
+    """GIVEN a reply suggestion WHEN previewed with a cancel THEN nothing is kept; again: kept."""
+    item_id = ingest(fake_sift, tmp_path, "Budget", QUESTION, message_id="c@example.com")
+    offered = offer(fake_sift, item_id, SuggestionKind.REPLY_DRAFT)
+    generator = fake_sift.generator()
+    assert isinstance(generator, FakeGenerator)
+    stop = threading.Event()
+    pieces: list[str] = []
+
+    def first_only(piece: str) -> None:
+        pieces.append(piece)
+        stop.set()
+
+    stopped = fake_sift.draft_text(offered, on_token=first_only, cancel=stop)
+    assert len(pieces) == 1 and stopped  # the template, so there is something to show
+    assert "draft" not in fake_sift.store.suggestion(offered).payload
+    streamed: list[str] = []
+    text = fake_sift.draft_text(offered, on_token=streamed.append)
+    assert len(streamed) > 1 and json.loads("".join(streamed), strict=False)["reply"]
+    assert fake_sift.store.suggestion(offered).payload["draft"] == text
+    calls = len(generator.calls)
+    record = fake_sift.accept_action(offered)  # the preview is used: no model call in accept
+    assert len(generator.calls) == calls and record.detail["text"] == text
+
+
+def test_accept_returns_the_suggestion_and_its_action_is_the_newest_logged(
+    fake_sift: Sift, tmp_path: Path
+) -> None:
+    item_id = ingest(fake_sift, tmp_path, "Budget", QUESTION, message_id="n@example.com")
+    offered = offer(fake_sift, item_id, SuggestionKind.READ_LATER)
+    suggestion = fake_sift.accept(offered)
+    assert suggestion.id == offered and suggestion.state == SuggestionState.ACCEPTED
+    [record] = fake_sift.actions(limit=1)
+    assert record.suggestion_id == offered and record.kind == SuggestionKind.READ_LATER

@@ -9,7 +9,9 @@ import pytest
 from assistant import Sift
 from assistant.actions.folders import choose_folder
 from assistant.errors import UserError
+from assistant.store_actions import ActionStore
 from assistant.types import ItemState
+from assistant.types import SignalKind
 from assistant.types import SuggestionKind
 from assistant.types import SuggestionState
 from assistant.types import Verdict
@@ -266,3 +268,79 @@ def test_a_moved_document_edited_later_stays_one_item(fake_sift: Sift, tmp_path:
     fake_sift.ingest([folder], summarize=False)
     assert [i.id for i in fake_sift.items()] == [item.id]
     assert "Costs fell" in fake_sift.item(item.id).text
+
+
+def test_filing_records_a_moved_signal_until_undone(fake_sift: Sift, tmp_path: Path) -> None:
+    (tmp_path / "docs").mkdir()
+    paper = tmp_path / "docs" / "paper.txt"
+    paper.write_text(NOTE)
+    [item] = fake_sift.ingest([paper], summarize=False)
+    offered = offer(fake_sift, item.id, SuggestionKind.FILE_INTO, {"folder": "Reports"})
+    record = fake_sift.accept_action(offered)
+    assert [s.kind for s in fake_sift.signals(item.id)] == [SignalKind.MOVED]
+    fake_sift.undo(record.id)
+    assert fake_sift.signals(item.id) == []
+
+
+def test_users_folder_with_a_dot_stays_one_maildir_folder(fake_sift: Sift, tmp_path: Path) -> None:
+    maildir = write_maildir(tmp_path / "Mail", [make_mail("Spec", NOTE, message_id="v@x")])
+    [item] = fake_sift.ingest([maildir], summarize=False)
+    offered = offer(fake_sift, item.id, SuggestionKind.FILE_INTO, {"folder": "Projects"})
+    record = fake_sift.accept_action(offered, edited_text="Projects/v1.2")
+    assert Path(str(record.detail["to"])).parent.parent == maildir / ".Projects.v1_2"
+    assert not (maildir / ".Projects.v1").exists()
+
+
+@pytest.mark.parametrize("edited", ["../../outside", "/tmp/elsewhere", "~/Documents"])
+def test_users_folder_outside_the_source_is_refused(
+    fake_sift: Sift, tmp_path: Path, edited: str
+) -> None:
+    (tmp_path / "docs").mkdir()
+    paper = tmp_path / "docs" / "paper.txt"
+    paper.write_text(NOTE)
+    [item] = fake_sift.ingest([paper], summarize=False)
+    offered = offer(fake_sift, item.id, SuggestionKind.FILE_INTO, {"folder": "Reports"})
+    with pytest.raises(UserError, match="not a usable folder name"):
+        fake_sift.accept_action(offered, edited_text=edited)
+    assert paper.is_file() and sorted(p.name for p in (tmp_path / "docs").iterdir()) == [
+        "paper.txt"
+    ]
+
+
+@pytest.mark.parametrize(("edited", "name"), [("CON", "CON_.txt"), ("nul.txt", "nul_.txt")])
+def test_users_reserved_file_name_is_suffixed(
+    fake_sift: Sift, tmp_path: Path, edited: str, name: str
+) -> None:
+    (tmp_path / "docs").mkdir()
+    scan = tmp_path / "docs" / "scan0001.txt"
+    scan.write_text(NOTE)
+    [item] = fake_sift.ingest([scan], summarize=False)
+    offered = offer(fake_sift, item.id, SuggestionKind.RENAME, {"name": "Notes.txt"})
+    record = fake_sift.accept_action(offered, edited_text=edited)
+    assert Path(str(record.detail["to"])).name == name
+
+
+def test_refreshing_open_suggestions_loads_the_filings_once(
+    fake_sift: Sift, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """GIVEN several open file-into suggestions WHEN one item is filed THEN one load of filings."""
+    folder = tmp_path / "docs"
+    folder.mkdir()
+    text = "Tax assessment for the year 2025 from the revenue office, reference 7781."
+    for number in range(4):
+        (folder / f"{number}.txt").write_text(text + " Second copy." * number)
+    first, *others = fake_sift.ingest([folder], summarize=False)
+    pending = [offer(fake_sift, o.id, SuggestionKind.FILE_INTO, {"folder": "Docs"}) for o in others]
+    chosen = offer(fake_sift, first.id, SuggestionKind.FILE_INTO, {"folder": "Docs"})
+    calls: list[str] = []
+    original = ActionStore.filed
+
+    def counted(self: ActionStore, model_version: str) -> list:
+        calls.append(model_version)
+        return original(self, model_version)
+
+    monkeypatch.setattr(ActionStore, "filed", counted)
+    fake_sift.accept(chosen, edited_text="Taxes")
+    assert len(calls) == 1
+    assert len(pending) == 3  # three suggestions refreshed from that one load
+    assert fake_sift.store.suggestion(pending[0]).payload["folder"] == "Taxes"

@@ -54,12 +54,20 @@ def test_signal_read_next_and_related(capsys: pytest.CaptureFixture[str], home: 
     signals = run(capsys, home, "signal", str(first), "opened")
     assert [s["kind"] for s in signals] == ["opened"]
     run(capsys, home, "signal", str(first), "dwell", "25")
-    assert first not in {r["item"]["id"] for r in run(capsys, home, "read-next")}
+    remaining = run(capsys, home, "read-next")
+    assert first not in {r["item"]["id"] for r in remaining} and len(remaining) == 2
     budget = next(r["item"]["id"] for r in ranked if r["item"]["title"] == "Budget forecast")
     related = run(capsys, home, "related", str(budget), "--limit", "1")
     assert [r["item"]["title"] for r in related] == ["Budget totals"]
     text = run(capsys, home, "read-next", as_json=False)
-    assert "Hiking <trip>" in text or "Budget" in text
+    # One line per item, in the JSON's order: id, score, title (not escaped), reason.
+    assert text.splitlines() == [
+        f"{r['item']['id']:>5}  {r['score']:4.2f}  {r['item']['title']:<50}  {r['reason']}"
+        for r in remaining
+    ]
+    assert sorted(r["item"]["title"] for r in ranked) == [
+        "Budget forecast", "Budget totals", "Hiking <trip>"
+    ]  # fmt: skip
     with pytest.raises(SystemExit):  # argparse refuses unknown kinds
         cli.main(["signal", str(first), "stared", "--data-dir", str(home)])
     assert "invalid choice: 'stared'" in capsys.readouterr().err

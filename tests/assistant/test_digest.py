@@ -72,3 +72,46 @@ def test_digest_html_escapes_item_text_and_links_one_click_actions(
     assert "http://" not in page and "https://" not in page  # self-contained
     empty = fake_sift.export_digest(tmp_path / "empty.html", "2026-01-01").read_text()
     assert "Nothing low-priority" in empty
+
+
+def test_digest_export_never_overwrites_and_leaves_no_temporary_file(
+    fake_sift: Sift, day_items: list, tmp_path: Path
+) -> None:
+    """GIVEN a file where the digest goes WHEN exported THEN the old one is in Sift's trash."""
+    del day_items
+    folder = tmp_path / "out"
+    folder.mkdir()
+    target = folder / "digest.html"
+    target.write_text("the user's own page")
+    path = fake_sift.export_digest(target, "2026-11-20")
+    assert path == target.absolute() and "Sift digest" in target.read_text(encoding="utf-8")
+    [entry] = fake_sift.trash()
+    assert entry.original_path == str(target.absolute())
+    assert Path(entry.trash_path).read_text() == "the user's own page"
+    assert sorted(p.name for p in folder.iterdir()) == ["digest.html"]  # no .part left
+
+
+def test_failed_digest_export_leaves_no_temporary_file(
+    fake_sift: Sift, day_items: list, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    del day_items
+    folder = tmp_path / "out"
+    folder.mkdir()
+
+    def refuse(*args: object) -> None:
+        raise PermissionError(13, "Permission denied")
+
+    real_open = Path.open
+
+    def open_but_not_exclusively(self: Path, mode: str = "r", *args: object, **kwargs: object):
+        if "x" in mode:
+            refuse()
+        return real_open(self, mode, *args, **kwargs)  # type: ignore[arg-type]
+
+    # The page is written to its temporary file, then cannot be put in place.
+    monkeypatch.setattr("os.link", refuse)
+    monkeypatch.setattr(Path, "replace", refuse)
+    monkeypatch.setattr(Path, "open", open_but_not_exclusively)
+    with pytest.raises(UserError, match="cannot write"):
+        fake_sift.export_digest(folder / "digest.html", "2026-11-20")
+    assert list(folder.iterdir()) == []

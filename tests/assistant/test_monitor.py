@@ -13,6 +13,8 @@ from assistant import Sift
 from assistant import monitor
 from assistant.errors import UserError
 from assistant.monitor import Decision
+from assistant.types import SuggestionKind
+from assistant.types import Verdict
 from tests.helpers.mail import make_mail
 
 NOW = datetime(2026, 11, 25, 12, 0, tzinfo=UTC)
@@ -76,6 +78,43 @@ def test_decisions_from_verdict_rows() -> None:
     ]
 
 
+def test_only_actions_that_follow_from_the_category_confirm_it() -> None:
+    """GIVEN accepts of several kinds THEN only category-derived ones count in accuracy."""
+
+    def row(action: str, category: str) -> dict[str, object]:
+        return {"verdict": "accept", "action": action, "category": category,
+                "correction": None, "created_at": "2026-11-20T10:00:00+00:00"}  # fmt: skip
+
+    rows = [
+        row("calendar_event", "meeting"),
+        row("reply_draft", "needs-reply"),
+        row("record_bill", "finance"),
+        row("archive", "promotion"),
+        row("file_into", "invoice"),
+        row("follow_up", "needs-reply"),  # a reminder says nothing about the category
+        row("read_later", "newsletter"),
+        row("mark_junk", "fyi"),
+        row("archive", "personal"),  # offered for an unsure item, not from "personal"
+        row("calendar_event", "fyi"),  # the user relabelled it since
+    ]
+    got = [d.confirmed for d in monitor.decisions(rows)]
+    assert got == [True, True, True, True, True, None, None, None, None, None]
+
+
+def test_an_undone_accept_counts_nowhere() -> None:
+    """GIVEN accept, undo (and accept again) THEN only the standing accept is a decision."""
+
+    def row(verdict: str, suggestion_id: int, hour: int) -> dict[str, object]:
+        return {"verdict": verdict, "suggestion_id": suggestion_id, "action": "archive",
+                "category": "fyi", "correction": None, "item_id": suggestion_id,
+                "created_at": f"2026-11-20T{hour:02}:00:00+00:00"}  # fmt: skip
+
+    rows = [row("accept", 1, 8), row("undone", 1, 9), row("accept", 2, 10), row("undone", 2, 11)]
+    assert monitor.decisions(rows) == []
+    again = [*rows, row("accept", 2, 12)]
+    assert [d.at.hour for d in monitor.decisions(again)] == [12]
+
+
 def history(recent_rate: float, *, recent: int = 12, baseline: int = 30) -> list[Decision]:
     """``baseline`` decisions 8-30 days ago at 90%, ``recent`` in the last week at a rate."""
     old = [decision(8 + k * 0.7, accepted=k % 10 != 0) for k in range(baseline)]
@@ -104,16 +143,24 @@ def test_drift_alert_stays_quiet_for_small_drops_and_little_data() -> None:
     assert monitor.drift_alerts(old_only + new, now=NOW) == []
 
 
-def test_engine_metrics_follow_accepts_and_rejects(fake_sift: Sift, tmp_path: Path) -> None:
+def test_engine_metrics_follow_accepts_rejects_and_undos(fake_sift: Sift, tmp_path: Path) -> None:
     eml = tmp_path / "a.eml"
     eml.write_bytes(make_mail("Lunch?", "Are you free for lunch on Friday?", message_id="l@x"))
     (item,) = fake_sift.ingest([eml], summarize=False)
     first, second, *_ = fake_sift.suggestions(item.id)
+    assert first.kind == SuggestionKind.REPLY_DRAFT
     fake_sift.accept(first.id)
     fake_sift.reject(second.id, correct="personal")
     metrics = fake_sift.metrics()
     today = datetime.now(UTC).date().isoformat()
     assert metrics.buckets == (today,)
-    assert metrics.acceptance.rates == (0.5,) and metrics.accuracy.rates == (0.5,)
+    assert metrics.acceptance.rates == (0.5,) and metrics.acceptance.counts == (2,)
+    # The item is personal now: a reply does not confirm that; the correction counts.
+    assert metrics.accuracy.rates == (0.0,) and metrics.accuracy.counts == (1,)
     assert {s.name for s in metrics.acceptance_by_kind} == {str(first.kind), str(second.kind)}
     assert fake_sift.alerts() == []
+    fake_sift.undo()
+    verdicts = [f.verdict for f in fake_sift.store.feedback(item.id)]
+    assert verdicts.count(Verdict.UNDONE) == 1
+    metrics = fake_sift.metrics()
+    assert metrics.acceptance.rates == (0.0,) and metrics.acceptance.counts == (1,)

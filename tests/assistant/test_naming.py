@@ -4,10 +4,14 @@ from __future__ import annotations
 
 import pytest
 
+from assistant.actions.moves import folder_parts
+from assistant.actions.moves import maildir_folder
+from assistant.errors import UserError
 from assistant.fields import Amount
 from assistant.fields import Fields
 from assistant.fields import FoundDate
 from assistant.naming import content_name
+from assistant.naming import sanitize_name
 from assistant.naming import uninformative
 from assistant.suggest import suggest
 from assistant.types import ItemKind
@@ -89,3 +93,44 @@ def test_unsure_junk_also_offers_not_junk() -> None:
 
     assert kinds(0.6) == [SuggestionKind.MARK_JUNK, SuggestionKind.NOT_JUNK]
     assert kinds(0.99) == [SuggestionKind.MARK_JUNK]
+
+
+@pytest.mark.parametrize(
+    ("name", "safe"),
+    [
+        ("CON", "CON_"),
+        ("nul.txt", "nul_.txt"),
+        ("COM1.pdf", "COM1_.pdf"),
+        ("lpt9.tar.gz", "lpt9_.tar.gz"),
+        ("Aux ", "Aux_"),
+        ("console.txt", "console.txt"),
+        ("CONTRACT.pdf", "CONTRACT.pdf"),
+        ("a/b:c*.pdf", "a b c .pdf"),
+        ("  ..  ", "item"),
+    ],
+)
+def test_sanitize_name_is_safe_on_every_platform(name: str, safe: str) -> None:
+    assert sanitize_name(name) == safe
+
+
+@pytest.mark.parametrize(
+    "folder", ["", "/etc", "/", "C:/Users", "c:evil", "\\\\server\\share", "~", "~bob/x",
+               "..", "a/../b", "...", "Finance/ . "],
+)  # fmt: skip
+def test_folder_names_that_leave_the_place_they_go_are_refused(folder: str) -> None:
+    with pytest.raises(UserError, match="not a usable folder name"):
+        folder_parts(folder)
+
+
+@pytest.mark.parametrize(
+    ("folder", "parts", "maildir"),
+    [
+        ("Documents/Invoices", ["Documents", "Invoices"], ".Documents.Invoices"),
+        ("Projects\\v1.2", ["Projects", "v1.2"], ".Projects.v1_2"),
+        ("nul", ["nul_"], ".nul_"),
+        ("a~b", ["a~b"], ".a~b"),
+    ],
+)
+def test_folder_parts_and_their_maildir_name(folder: str, parts: list[str], maildir: str) -> None:
+    assert folder_parts(folder) == parts
+    assert maildir_folder(parts) == maildir

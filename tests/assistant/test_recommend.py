@@ -109,6 +109,17 @@ def test_engagement_labels_from_signals_and_verdicts() -> None:
     assert engagement(totals, verdicts) == {1: 1, 3: 0, 4: 0, 5: 1, 6: 0}
 
 
+def test_engagement_ignores_an_undone_accept() -> None:
+    verdicts = [
+        {"item_id": 5, "suggestion_id": 50, "verdict": "accept", "action": "reply_draft"},
+        {"item_id": 5, "suggestion_id": 50, "verdict": "undone", "action": "reply_draft"},
+        {"item_id": 4, "suggestion_id": 40, "verdict": "accept", "action": "archive"},
+        {"item_id": 4, "suggestion_id": 40, "verdict": "undone", "action": "archive"},
+        {"item_id": 4, "suggestion_id": 40, "verdict": "accept", "action": "archive"},
+    ]
+    assert engagement([], verdicts) == {4: 0}
+
+
 def test_fit_moves_weights_toward_the_evidence() -> None:
     """A feature that predicts disengagement ends below its prior weight; one that helps, above."""
     rng = np.random.default_rng(0)
