@@ -290,7 +290,7 @@ def cmd_junk(args: argparse.Namespace) -> int:
 
 def cmd_train(args: argparse.Namespace) -> int:
     with open_sift(args) as sift:
-        report = sift.train()
+        report = sift.train_encoder() if args.encoder else sift.train()
         if args.json:
             emit(report)
         else:
@@ -305,6 +305,36 @@ def cmd_train(args: argparse.Namespace) -> int:
             )
             print(f"{'promoted' if report.promoted else 'not promoted'}: {report.reason}")
             print(f"serving: {report.version}")
+    return 0
+
+
+def cmd_models(args: argparse.Namespace) -> int:
+    with open_sift(args) as sift:
+        if args.action == "rollback":
+            version = sift.rollback(args.task or "category", args.to)
+            emit(version) if args.json else print(f"{version.task}: {version.version} serves now")
+            return 0
+        versions = sift.model_versions(args.task)
+        if args.json:
+            emit(versions)
+            return 0
+        if not versions:
+            print("no trained versions yet (`sift train` after labelling a few items)")
+        for v in versions:
+            scores = (
+                f"held-out {v.old_accuracy:.1%} -> {v.new_accuracy:.1%}"
+                if v.old_accuracy is not None and v.new_accuracy is not None
+                else "held-out n/a"
+            )
+            marker = "*" if v.active else " "
+            print(
+                f"{marker} {v.task:<9} {v.version:<10} {v.created_at[:19]}  {v.decision:<8} "
+                f"train {v.trained_on:<5} {scores}"
+            )
+            print(
+                f"    {v.reason}"
+                + (f" (rolled back {v.rolled_back_at[:19]})" if v.rolled_back_at else "")
+            )
     return 0
 
 
@@ -607,7 +637,16 @@ def build_parser() -> argparse.ArgumentParser:
         "trash", cmd_trash, "list Sift's trash; --purge removes entries past the grace period"
     )
     trash.add_argument("--purge", action="store_true")
-    add("train", cmd_train, "fine-tune on feedback; promote only if better on held-out data")
+    train = add(
+        "train", cmd_train, "fine-tune on feedback; promote only if better on held-out data"
+    )
+    train.add_argument(
+        "--encoder", action="store_true", help="fine-tune the encoder (transformers folders only)"
+    )
+    models = add("models", cmd_models, "list trained versions (* serves) or roll back")
+    models.add_argument("action", choices=["list", "rollback"])
+    models.add_argument("task", nargs="?", default=None, help="category (the default to roll back)")
+    models.add_argument("--to", default=None, help="version to serve (default: the one before)")
     add("stats", cmd_stats, "counts of items, suggestions, feedback and models")
     categories = add("categories", cmd_categories, "list, add, rename or delete categories")
     categories.add_argument(

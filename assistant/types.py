@@ -388,3 +388,49 @@ class Recommendation:
     item: Item
     score: float
     reason: str
+
+
+# -- training --------------------------------------------------------------------
+
+
+class Decision(enum.StrEnum):
+    """What the promotion gate decided about a trained candidate."""
+
+    PROMOTED = "promoted"  # it passed the held-out gate and served (or serves)
+    REJECTED = "rejected"  # it measured worse than the serving model; not kept
+
+
+@dataclass(frozen=True, slots=True)
+class ModelVersion:
+    """One training round of one task, promoted or rejected, as ``sift models list`` shows it.
+
+    Attributes:
+        task: ``category`` (the head), ``encoder`` (a fine-tuned encoder).
+        version: ``head-v3``, ``encoder-v1``...
+        created_at: when the round ended (UTC, ISO 8601).
+        decision: promoted or rejected by the gate.
+        reason: the gate's comparison, with the numbers.
+        active: whether this version serves now.
+        path: the artefact folder under the models folder (None when rejected).
+        embedder: the embedder version the artefact was trained on.
+        trained_on: examples the candidate was trained on.
+        held_out: examples of the time-ordered held-out slice.
+        old_accuracy / new_accuracy: held-out accuracy of serving model and candidate.
+        metrics: everything else measured (macro-F1, hyperparameters chosen, seconds).
+        rolled_back_at: when the user rolled this version back, if ever.
+    """
+
+    task: str
+    version: str
+    created_at: str
+    decision: Decision
+    reason: str
+    active: bool
+    path: str | None
+    embedder: str
+    trained_on: int
+    held_out: int
+    old_accuracy: float | None
+    new_accuracy: float | None
+    metrics: dict[str, float | int | str] = field(default_factory=dict)
+    rolled_back_at: str | None = None

@@ -191,7 +191,7 @@ def test_train_reports_held_out_metrics_and_promotes(fake_sift: Sift, tmp_path: 
     assert report.old_accuracy is not None and report.new_accuracy is not None
     assert report.promoted, report.reason
     assert fake_sift.store.active_model("category")["version"] == report.version
-    assert (fake_sift.paths.heads / "category-head-v1.pt").is_file()
+    assert (fake_sift.paths.heads / "category" / report.version / "head.pt").is_file()
 
 
 def test_categories_are_the_users_to_edit(fake_sift: Sift) -> None:
