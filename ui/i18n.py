@@ -136,7 +136,7 @@ ZH: dict[str, str] = {
     "Loaded": "已加载",
     "Memory": "内存",
     "Retrain after this many new labels": "新增多少标签后重新训练",
-    "Check for retraining every (hours)": "每隔多少小时检查是否重新训练",
+    "Also retrain after this many hours (with new labels)": "有新标签时，每隔多少小时也重新训练",
     "Notify for items with priority at least": "通知优先级不低于此值的条目",
     "Clear all data…": "清除全部数据…",
     "Clear all data": "清除全部数据",

@@ -333,7 +333,7 @@ class TrainingTab(QWidget):
         self.notify.setSingleStep(0.05)
         form = QFormLayout(self)
         form.addRow(tr("Retrain after this many new labels"), self.min_labels)
-        form.addRow(tr("Check for retraining every (hours)"), self.interval)
+        form.addRow(tr("Also retrain after this many hours (with new labels)"), self.interval)
         form.addRow(tr("Notify for items with priority at least"), self.notify)
 
     def show_settings(self, settings: Settings) -> None:

@@ -41,9 +41,12 @@ pytestmark = pytest.mark.gui
 
 
 def engine_result(qtbot: QtBot, gui: Gui, job: object) -> object:
+    """Run ``job(sift)`` on the engine thread; its result, or its error as an AssertionError."""
     results: list = []
-    gui.engine.call(job, results.append)
-    qtbot.waitUntil(lambda: bool(results), timeout=WAIT_MS)
+    errors: list = []
+    gui.engine.call(job, results.append, errors.append)
+    qtbot.waitUntil(lambda: bool(results or errors), timeout=WAIT_MS)
+    assert not errors, errors[0]
     return results[0]
 
 
@@ -348,3 +351,52 @@ def test_ui_state_round_trip(qtbot: QtBot, gui: Gui, tmp_path: Path) -> None:
     state.restore(other)
     assert other.model.read_ids == {4, 5, 6}
     assert (other.model.sort_column, other.model.sort_order) == (5, Qt.SortOrder.AscendingOrder)
+
+
+def test_dashboard_rolls_back_a_model_version(qtbot: QtBot, gui: Gui, tmp_path: Path) -> None:
+    """GIVEN two promoted training rounds WHEN the older version is selected in the
+    dashboard and rolled back THEN it serves again (training history from the engine)."""
+    from tests.helpers.training import labelled_items
+
+    def two_rounds(sift: Sift) -> list[bool]:
+        labelled_items(sift, tmp_path / "a", per_topic=4)
+        first = sift.train()
+        labelled_items(sift, tmp_path / "b", per_topic=4, seed=1)
+        return [first.promoted, sift.train().promoted]
+
+    assert engine_result(qtbot, gui, two_rounds) == [True, True]
+    gui.open_dashboard()
+    dashboard = gui.dashboard
+    assert dashboard is not None
+    qtbot.waitUntil(lambda: dashboard.versions.rowCount() == 2, timeout=WAIT_MS)
+    assert [v.version for v in dashboard.data.versions] == ["head-v2", "head-v1"]
+    assert dashboard.data.versions[0].active
+    dashboard.versions.selectRow(1)
+    assert dashboard.rollback_button.isEnabled()
+    dashboard.rollback_button.click()
+    qtbot.waitUntil(lambda: dashboard.data.versions[1].active, timeout=WAIT_MS)
+    assert dashboard.versions.item(1, 4).text() == "✓"
+    dashboard.close()
+
+
+def test_due_training_runs_from_the_gui_timer(qtbot: QtBot, gui: Gui, tmp_path: Path) -> None:
+    """GIVEN enough new labels WHEN the GUI's training check runs
+    THEN a round is trained (in-process with fake models) and reported."""
+    from tests.helpers.training import labelled_items
+
+    # 12 labels: fewer than the default 25 that start a round on their own...
+    engine_result(qtbot, gui, lambda sift: labelled_items(sift, tmp_path / "a", per_topic=4))
+    # ...until the schedule says every label counts.
+    engine_result(qtbot, gui, lambda sift: sift.update_settings(train_min_feedback=1))
+    reports: list = []
+    gui.engine.call(lambda sift: sift.model_versions(), reports.append)
+    qtbot.waitUntil(lambda: bool(reports), timeout=WAIT_MS)
+    before = len(reports[0])
+    trained = Relay(gui.engine.worker.call_finished)
+    gui.check_training()
+    qtbot.waitUntil(lambda: bool(trained.calls), timeout=WAIT_MS)
+    report = trained.calls[0][1]
+    assert report is not None, "no round was due"
+    assert report.trained_on > 0
+    after = engine_result(qtbot, gui, lambda sift: sift.model_versions())
+    assert len(after) == before + 1
