@@ -80,20 +80,23 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--fake", action="store_true", help="fake models (fast, plain text)")
     parser.add_argument("--timeout", type=int, default=900, help="seconds for the whole run")
     parser.add_argument("--language", default="en", choices=["en", "zh"], help="UI language")
+    parser.add_argument("--train", action="store_true", help="train before the dashboard shot")
     args = parser.parse_args(argv)
     args.outdir.mkdir(parents=True, exist_ok=True)
     server = start_xvfb()
     try:
         with tempfile.TemporaryDirectory(prefix="sift-shots-") as home:
             set_language(args.language)
-            return _shoot(args.outdir, Path(home), fake=args.fake, timeout_s=args.timeout)
+            return _shoot(
+                args.outdir, Path(home), fake=args.fake, train=args.train, timeout_s=args.timeout
+            )
     finally:
         if server is not None:
             server.terminate()
             server.wait(timeout=10)
 
 
-def _shoot(outdir: Path, home: Path, *, fake: bool, timeout_s: int) -> int:
+def _shoot(outdir: Path, home: Path, *, fake: bool, train: bool, timeout_s: int) -> int:
     # DISPLAY is set by now: the platform plugin loads with the QApplication.
     app = QApplication(sys.argv[:1])
     app.setApplicationName("Sift")
@@ -176,11 +179,15 @@ def _shoot(outdir: Path, home: Path, *, fake: bool, timeout_s: int) -> int:
         after(300, lambda: (grab(dialog, "settings-models"), dialog.reject(), shoot_dash()))
 
     def shoot_dash() -> None:
-        # Some feedback and a training run, so the dashboard has something to draw.
-        gui.engine.call(_give_feedback, lambda _r: gui.engine.train())
-        waiter2 = Waiter(lambda: after(500, show_dash))
-        gui.engine.worker.trained.connect(waiter2.done)
-        state["waiter"] = waiter2  # type: ignore[assignment]
+        # Some feedback so the dashboard has something to draw (a training round
+        # too with --train: minutes with the real models on a busy machine).
+        if train:
+            gui.engine.call(_give_feedback, lambda _r: gui.engine.train())
+            waiter2 = Waiter(lambda: after(500, show_dash))
+            gui.engine.worker.trained.connect(waiter2.done)
+            state["waiter"] = waiter2
+        else:
+            gui.engine.call(_give_feedback, lambda _r: after(500, show_dash))
 
     def show_dash() -> None:
         gui.open_dashboard()
@@ -225,7 +232,7 @@ def _shoot(outdir: Path, home: Path, *, fake: bool, timeout_s: int) -> int:
 def _give_feedback(sift: object) -> None:
     """Accept the confident suggestions, reject the doubtful ones (engine thread)."""
     suggestions = sift.suggestions()  # type: ignore[attr-defined]
-    for suggestion in suggestions[:30]:
+    for suggestion in suggestions[:16]:
         if suggestion.kind in {"file_into", "calendar_event", "reply_draft"}:
             continue  # actions that write files or drafts: not in a screenshot run
         if suggestion.confidence >= 0.5:
