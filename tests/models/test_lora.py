@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import importlib.metadata
 import json
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -10,6 +13,7 @@ import pytest
 from models.lora import LoraSettings
 from models.lora import convert_adapter
 from models.lora import convert_base
+from models.lora import extract_converter
 from models.lora import find_converter
 from models.lora import train_lora
 
@@ -37,6 +41,32 @@ def test_converter_is_found_from_the_environment(
     assert find_converter(tmp_path) == folder
     monkeypatch.setenv("SIFT_LLAMA_CPP", str(folder))
     assert find_converter(None) == folder
+
+
+def converter_for_tests(cache: Path, scratch: Path) -> Path | None:
+    """llama.cpp's converters: found, or copied out of the installed llama-cpp-python's sdist.
+
+    The sdist comes from the package index (reachable in CI, as for the install
+    itself); offline, the test skips.
+    """
+    found = find_converter(cache)
+    if found is not None:
+        return found
+    version = importlib.metadata.version("llama-cpp-python")
+    fetched = subprocess.run(
+        [
+            *(sys.executable, "-m", "pip", "download", f"llama-cpp-python=={version}"),
+            *("--no-deps", "--no-binary", ":all:", "-d", str(scratch)),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+    )
+    sdists = sorted(scratch.glob("llama_cpp_python-*.tar.gz"))
+    if fetched.returncode != 0 and not sdists:
+        return None
+    return extract_converter(sdists[0], cache / "llama.cpp")
 
 
 def tiny_qwen(folder: Path, cache: Path) -> None:
@@ -75,9 +105,9 @@ def test_tiny_lora_trains_converts_and_loads_in_llama_cpp(
 ) -> None:
     """GIVEN a tiny random Qwen2 WHEN a LoRA is trained for one step on CPU,
     converted with llama.cpp's scripts and loaded with lora_path THEN it generates."""
-    converter = find_converter(model_cache)
+    converter = converter_for_tests(model_cache, tmp_path / "sdist")
     if converter is None:
-        pytest.skip("llama.cpp converters absent (set SIFT_LLAMA_CPP or run extract_converter)")
+        pytest.skip("llama.cpp converters absent and the sdist could not be downloaded")
     llama_cpp = pytest.importorskip("llama_cpp")
     base = tmp_path / "tiny-qwen2"
     tiny_qwen(base, model_cache)
