@@ -8,12 +8,14 @@ from its worker threads only.
 
 from __future__ import annotations
 
+import dataclasses
 import itertools
 import logging
 import subprocess
 import threading
 from collections.abc import Callable
 from collections.abc import Iterable
+from collections.abc import Iterator
 from datetime import date
 from datetime import datetime
 from pathlib import Path
@@ -747,3 +749,76 @@ class Sift:
     def export_digest(self, path: Path | str, day: str | date | None = None) -> Path:
         """Write the digest as an HTML page (an existing file goes to Sift's trash first)."""
         return digest_module.write_html(self.digest(day), Path(path), self._trash())
+
+    # -- gui ---------------------------------------------------------------
+
+    def store_batches(self, paths: Iterable[Path | str]) -> Iterator[list[int]]:
+        """``store_paths`` one committed batch at a time, for callers that interleave work.
+
+        The GUI's engine thread reads a batch, runs queued feedback, reads the
+        next. Between batches nothing is pending: each batch is committed, and
+        an mbox resumes from its stored progress if the caller stops early.
+
+        Yields:
+            The ids of each batch's items (known ones included).
+        """
+        max_bytes = self.settings.max_file_mb * 1024 * 1024
+        done = 0
+        for path in paths:
+            entries = scan(Path(path).expanduser(), max_bytes=max_bytes, store=self.store)
+            while batch := list(itertools.islice(entries, STORE_BATCH)):
+                with self.store.atomic():
+                    ids = [self.intake.store(entry) for entry in batch]
+                done += len(ids)
+                self._progress(Progress("read", done, 0, "reading files and mail"))
+                yield ids
+
+    def quoted_text(self, item_id: int) -> str:
+        """The quoted reply text split off a mail (the GUI folds it under a toggle)."""
+        return self.store.quoted_text(item_id)
+
+    def pause_source(self, source_id: int, *, paused: bool = True) -> None:
+        """Stop (or resume) watching a source; its items stay."""
+        self.store.set_source_paused(source_id, paused=paused)
+
+    def update_settings(self, **changes: Any) -> settings_module.Settings:
+        """Change and save user settings; model changes apply to models loaded later.
+
+        Raises:
+            UserError: an unknown setting name.
+        """
+        unknown = set(changes) - {f.name for f in dataclasses.fields(settings_module.Settings)}
+        if unknown:
+            raise UserError(f"unknown settings: {', '.join(sorted(unknown))}")
+        self.settings = self.settings.replace(**changes)
+        settings_module.save(self.settings, self.paths.settings)
+        return self.settings
+
+    def loaded_models(self) -> dict[str, str | None]:
+        """What is loaded now: the LLM, the embedder (``None``: not loaded yet)."""
+        with self._lock:
+            return {
+                "generator": self._generator.info.version if self._generator else None,
+                "generator_error": self._generator_error,
+                "embedder": self._embedder.info.version if self._embedder else None,
+            }
+
+    def clear_all_data(self) -> None:
+        """Delete everything stored (items, feedback, trained models); sources stay on disk.
+
+        The database is deleted and created afresh, so nothing of it lingers
+        in free pages or the WAL.
+        """
+        import shutil  # noqa: PLC0415
+
+        with self._lock:
+            self.store.close()
+            for suffix in ("", "-wal", "-shm"):
+                path = self.paths.database.with_name(self.paths.database.name + suffix)
+                path.unlink(missing_ok=True)
+            shutil.rmtree(self.paths.heads, ignore_errors=True)
+            self.store = Store(self.paths.database)
+            self.intake = Intake(self.store, max_bytes=self.settings.max_file_mb * 1024 * 1024)
+            self._junk = None
+            self._triage = None
+            self._pipeline = None

@@ -42,6 +42,8 @@ class Settings:
             and there is at least one new label (0: only every ``train_min_feedback``).
         summary_max_chunks: a long text is summarized from at most this many parts
             (map-reduce); beyond it, parts are sampled evenly and the summary says so.
+        notify_priority: the GUI notifies about new items at least this urgent (0–1).
+        ui_language: the GUI's language, ``en`` or ``zh`` ("" : the system's).
     """
 
     generator: str = "qwen2.5-0.5b"
@@ -60,6 +62,8 @@ class Settings:
     trash_days: int = 30
     train_interval_hours: float = 24.0
     summary_max_chunks: int = 8
+    notify_priority: float = 0.8
+    ui_language: str = ""
     extra: dict[str, Any] = field(default_factory=dict)
 
     def replace(self, **changes: Any) -> Settings:

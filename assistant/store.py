@@ -247,6 +247,20 @@ class Store:
             db.execute("UPDATE items SET source_id = NULL WHERE source_id = ?", [source_id])
             db.execute("DELETE FROM sources WHERE id = ?", [source_id])
 
+    def set_source_paused(self, source_id: int, *, paused: bool) -> None:
+        """Pause (not watched) or resume a source."""
+        with self.atomic() as db:
+            if not self.query_one("SELECT id FROM sources WHERE id = ?", [source_id]):
+                raise NotFoundError(f"no source {source_id}")
+            db.execute("UPDATE sources SET paused = ? WHERE id = ?", [int(paused), source_id])
+
+    def quoted_text(self, item_id: int) -> str:
+        """The quoted reply text split off an item's mail text ("" if none)."""
+        row = self.query_one("SELECT quoted FROM items WHERE id = ?", [item_id])
+        if row is None:
+            raise NotFoundError(f"no item {item_id}")
+        return str(row["quoted"] or "")
+
     # -- items -----------------------------------------------------------
 
     def find_item(self, *, source_key: str, content_hash: str) -> int | None:

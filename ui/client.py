@@ -7,8 +7,11 @@ never blocks) and shuts the engine down in order: cancel, close, wait.
 
 from __future__ import annotations
 
+import itertools
 import logging
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 from PySide6.QtCore import QObject
 from PySide6.QtCore import Qt
@@ -16,8 +19,11 @@ from PySide6.QtCore import QThread
 from PySide6.QtCore import Signal
 from PySide6.QtCore import Slot
 
+from ui.worker import EngineCall
 from ui.worker import EngineWorker
 from ui.worker import SiftFactory
+
+ResultCallback = Callable[[Any], None]
 
 log = logging.getLogger(__name__)
 
@@ -49,6 +55,9 @@ class EngineClient(QObject):
     _junk_requested = Signal(int, bool)
     _train_requested = Signal()
     _close_requested = Signal()
+    _call_requested = Signal(int, object)
+    _summarize_requested = Signal(int)
+    _overview_requested = Signal()
 
     def __init__(self, factory: SiftFactory, parent: QObject | None = None) -> None:
         super().__init__(parent)
@@ -71,6 +80,13 @@ class EngineClient(QObject):
         self._junk_requested.connect(w.mark_junk)
         self._train_requested.connect(w.train)
         self._close_requested.connect(w.close)
+        self._call_requested.connect(w.run_call)
+        self._summarize_requested.connect(w.summarize)
+        self._overview_requested.connect(w.load_overview)
+        w.call_finished.connect(self._on_call_finished)
+        w.call_failed.connect(self._on_call_failed)
+        self._jobs = itertools.count(1)
+        self._callbacks: dict[int, tuple[ResultCallback | None, ResultCallback | None]] = {}
         # Direct: runs on the engine thread right after close(). QThread.quit
         # is thread-safe, and a queued call would wait for the GUI thread,
         # which is blocked in stop()'s wait().
@@ -81,6 +97,47 @@ class EngineClient(QObject):
         """Start the thread and open the engine on it."""
         self.engine_thread.start()
         self._open_requested.emit()
+
+    def call(
+        self,
+        job: EngineCall,
+        on_done: ResultCallback | None = None,
+        on_error: ResultCallback | None = None,
+    ) -> int:
+        """Run ``job(sift)`` on the engine thread; ``on_done(result)`` runs here after.
+
+        The job must only read values it was given (copies), never widgets:
+        it runs on the engine thread (Picard's ``run_task(fn, on_done)``).
+
+        Returns:
+            The job's id.
+        """
+        job_id = next(self._jobs)
+        self._callbacks[job_id] = (on_done, on_error)
+        self._call_requested.emit(job_id, job)
+        return job_id
+
+    @Slot(int, object)
+    def _on_call_finished(self, job_id: int, result: object) -> None:
+        on_done, _ = self._callbacks.pop(job_id, (None, None))
+        if on_done is not None and not self._stopped:
+            on_done(result)
+
+    @Slot(int, str)
+    def _on_call_failed(self, job_id: int, message: str) -> None:
+        _, on_error = self._callbacks.pop(job_id, (None, None))
+        if on_error is not None and not self._stopped:
+            on_error(message)
+
+    @Slot(int)
+    def summarize(self, item_id: int) -> None:
+        """Write an item's summary again, streamed (``summary_streamed``, ``summary_finished``)."""
+        self._summarize_requested.emit(item_id)
+
+    @Slot()
+    def load_overview(self) -> None:
+        """Ask for the sources pane's counts (``overview_loaded``)."""
+        self._overview_requested.emit()
 
     @Slot()
     def load_items(self) -> None:

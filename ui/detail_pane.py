@@ -13,6 +13,8 @@ from PySide6.QtCore import Slot
 from PySide6.QtWidgets import QFrame
 from PySide6.QtWidgets import QHBoxLayout
 from PySide6.QtWidgets import QLabel
+from PySide6.QtWidgets import QListWidget
+from PySide6.QtWidgets import QListWidgetItem
 from PySide6.QtWidgets import QPlainTextEdit
 from PySide6.QtWidgets import QPushButton
 from PySide6.QtWidgets import QScrollArea
@@ -28,9 +30,15 @@ from assistant.types import Item
 from assistant.types import ItemKind
 from assistant.types import ItemState
 from assistant.types import Suggestion
+from assistant.types import SuggestionKind
+from ui.i18n import tr
+from ui.icons import icon
 from ui.item_model import item_date
 from ui.suggestion_card import CorrectionDialog
 from ui.suggestion_card import SuggestionCard
+from ui.summary_view import SummaryView
+
+ITEM_ID_ROLE = Qt.ItemDataRole.UserRole + 20
 
 
 def _plain_label(parent: QWidget, *, bold: bool = False, size: float | None = None) -> QLabel:
@@ -54,15 +62,16 @@ def fields_text(fields: Fields) -> str:
             f"{d.text} ({d.when[:16].replace('T', ' ')}){' — deadline' if d.deadline else ''}"
             for d in fields.dates[:4]
         )
-        lines.append(f"Dates: {dates}")
+        lines.append(f"{tr('Dates')}: {dates}")
     if fields.amounts:
         lines.append(
-            "Amounts: " + ", ".join(f"{a.value:,.2f} {a.currency}" for a in fields.amounts[:4])
+            f"{tr('Amounts')}: "
+            + ", ".join(f"{a.value:,.2f} {a.currency}" for a in fields.amounts[:4])
         )
     if fields.people:
-        lines.append("People: " + ", ".join(fields.people[:5]))
+        lines.append(f"{tr('People')}: " + ", ".join(fields.people[:5]))
     if fields.organisations:
-        lines.append("Organisations: " + ", ".join(fields.organisations[:4]))
+        lines.append(f"{tr('Organisations')}: " + ", ".join(fields.organisations[:4]))
     return "\n".join(lines)
 
 
@@ -78,6 +87,9 @@ class DetailPane(QWidget):
         suggestion_rejected(int, str): a card's Reject ("") or Correct… (a category).
         category_chosen(int, str): "Set category…" with the item id and a category.
         junk_marked(int, bool): "Junk" (True) or "Not junk" (False) for an item id.
+        retry_requested(int): "Retry" for an item in the error state.
+        summarize_requested(int): a (new) summary is wanted for an item id.
+        item_requested(int): an attachment was clicked; show that item.
     """
 
     suggestion_accepted = Signal(int)
@@ -85,6 +97,8 @@ class DetailPane(QWidget):
     category_chosen = Signal(int, str)
     junk_marked = Signal(int, bool)
     retry_requested = Signal(int)
+    summarize_requested = Signal(int)
+    item_requested = Signal(int)
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -92,30 +106,38 @@ class DetailPane(QWidget):
         self.cards: list[SuggestionCard] = []
         self.dialog: CorrectionDialog | None = None
         self._categories: list[Category] = []
+        self.auto_summarize = True  # write a missing summary when an item is shown
+        self.quoted = ""
+        self.show_quoted = False
+        self._attachments: list[Item] = []
 
         info = QWidget(self)
         self.title_label = _plain_label(info, bold=True, size=self.font().pointSizeF() * 1.3)
         self.meta_label = _plain_label(info)
-        self.meta_label.setStyleSheet("color: #5f6368;")
+        self.meta_label.setEnabled(False)  # the palette's dim text, light or dark
         self.error_label = _plain_label(info)
-        self.error_label.setStyleSheet("color: #b3261e;")
-        self.retry_button = QPushButton("Retry", info)
+        self.error_label.setStyleSheet("color: #d93025;")
+        self.retry_button = QPushButton(tr("Retry"), info)
         self.retry_button.setToolTip("Read this file or message again")
         self.retry_button.clicked.connect(self._on_retry)
         self.category_label = _plain_label(info)
         self.why_label = _plain_label(info)
         self.junk_label = _plain_label(info)
-        self.summary_title = QLabel("<b>Summary</b>", info)
-        self.summary_label = _plain_label(info)
-        self.points_label = _plain_label(info)
-        self.actions_label = _plain_label(info)
+        self.summary = SummaryView(info)
+        self.summary.summarize_requested.connect(self.summarize_requested)
+        self.fields_title = QLabel(f"<b>{tr('Extracted')}</b>", info)
         self.fields_label = _plain_label(info)
-        self.suggestions_title = QLabel("<b>Suggestions</b>", info)
-        self.no_suggestions = QLabel("No open suggestions.", info)
+        self.attachments_title = QLabel(f"<b>{tr('Attachments')}</b>", info)
+        self.attachments_list = QListWidget(info)
+        self.attachments_list.setMaximumHeight(90)
+        self.attachments_list.itemActivated.connect(self._on_attachment)
+        self.attachments_list.itemClicked.connect(self._on_attachment)
+        self.suggestions_title = QLabel(f"<b>{tr('Suggestions')}</b>", info)
+        self.no_suggestions = QLabel(tr("No open suggestions."), info)
 
-        self.set_category_button = QPushButton("Set category…", info)
-        self.junk_button = QPushButton("Junk", info)
-        self.not_junk_button = QPushButton("Not junk", info)
+        self.set_category_button = QPushButton(tr("Set category…"), info)
+        self.junk_button = QPushButton(tr("Junk"), info)
+        self.not_junk_button = QPushButton(tr("Not junk"), info)
         self.set_category_button.clicked.connect(self._on_set_category)
         self.junk_button.clicked.connect(self._on_junk)
         self.not_junk_button.clicked.connect(self._on_not_junk)
@@ -142,10 +164,11 @@ class DetailPane(QWidget):
         layout.addWidget(self.suggestions_title)
         layout.addWidget(self.no_suggestions)
         layout.addLayout(self.cards_layout)
-        for widget in (self.summary_title, self.summary_label, self.points_label):
-            layout.addWidget(widget)
-        layout.addWidget(self.actions_label)
+        layout.addWidget(self.summary)
+        layout.addWidget(self.fields_title)
         layout.addWidget(self.fields_label)
+        layout.addWidget(self.attachments_title)
+        layout.addWidget(self.attachments_list)
         layout.addStretch(1)
 
         self.scroll = QScrollArea(self)
@@ -155,12 +178,23 @@ class DetailPane(QWidget):
         self.text_edit = QPlainTextEdit(self)
         self.text_edit.setReadOnly(True)
         self.text_edit.setPlaceholderText("The item's text")
-        self.placeholder = QLabel("Select an item to see its summary and suggestions.", self)
+        self.quoted_button = QPushButton(tr("Show quoted text"), self)
+        self.quoted_button.setCheckable(True)
+        self.quoted_button.setFlat(True)
+        self.quoted_button.toggled.connect(self._on_quoted_toggled)
+        text_box = QWidget(self)
+        text_layout = QVBoxLayout(text_box)
+        text_layout.setContentsMargins(0, 0, 0, 0)
+        text_layout.setSpacing(0)
+        text_layout.addWidget(self.text_edit, 1)
+        text_layout.addWidget(self.quoted_button, 0, Qt.AlignmentFlag.AlignLeft)
+        self.placeholder = QLabel(tr("Select an item to see its summary and suggestions."), self)
         self.placeholder.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.placeholder.setWordWrap(True)
 
         self.splitter = QSplitter(Qt.Orientation.Vertical, self)
         self.splitter.addWidget(self.scroll)
-        self.splitter.addWidget(self.text_edit)
+        self.splitter.addWidget(text_box)
         self.splitter.setStretchFactor(0, 3)
         self.splitter.setStretchFactor(1, 2)
         outer = QVBoxLayout(self)
@@ -187,10 +221,49 @@ class DetailPane(QWidget):
         self.splitter.setVisible(item is not None)
         if changed:
             self._clear_cards()
-            self.no_suggestions.setText("Loading suggestions…")
+            self.no_suggestions.setText(tr("Loading suggestions…"))
+            self.set_extras(item.id if item else -1, "", [])
         if item is None:
             return
         self._fill(item)
+        if (
+            changed
+            and self.auto_summarize
+            and item.summary is None
+            and item.state == ItemState.READY
+        ):
+            # No summary yet (still queued, or ingested without): write it now.
+            self.summary.begin_stream(item.id)
+            self.summarize_requested.emit(item.id)
+
+    def set_extras(self, item_id: int, quoted: str, attachments: list[Item]) -> None:
+        """The shown item's quoted reply text and its attachment items."""
+        if self.item is not None and self.item.id != item_id:
+            return
+        self.quoted = quoted
+        self._attachments = list(attachments)
+        self.quoted_button.setVisible(bool(quoted))
+        n = quoted.count("\n") + 1 if quoted else 0
+        label = tr("Hide quoted text") if self.show_quoted else tr("Show quoted text")
+        self.quoted_button.setText(f"{label} ({n})" if n else label)
+        self._fill_text()
+        self.attachments_list.clear()
+        for child in attachments:
+            entry = QListWidgetItem(icon("file"), child.title or child.source_path)
+            entry.setData(ITEM_ID_ROLE, child.id)
+            entry.setToolTip(child.summary_text or child.source_path)
+            self.attachments_list.addItem(entry)
+        self.attachments_title.setVisible(bool(attachments))
+        self.attachments_list.setVisible(bool(attachments))
+
+    def _fill_text(self) -> None:
+        if self.item is None:
+            return
+        text = self.item.text
+        if self.show_quoted and self.quoted:
+            text += "\n\n" + self.quoted
+        if self.text_edit.toPlainText() != text:
+            self.text_edit.setPlainText(text)
 
     def update_item(self, item: Item) -> None:
         """Refresh the shown item if ``item`` is it (suggestions stay)."""
@@ -205,13 +278,18 @@ class DetailPane(QWidget):
         names = self.category_names(self.item.kind)
         current = self.item.category or ""
         for suggestion in suggestions:
-            card = SuggestionCard(suggestion, names, current, self)
+            clues = (
+                self.item.junk_clues
+                if suggestion.kind == SuggestionKind.MARK_JUNK
+                else self.item.category_clues
+            )
+            card = SuggestionCard(suggestion, names, current, self, clues=tuple(clues[:3]))
             card.accepted.connect(self.suggestion_accepted)
             card.rejected.connect(self._on_card_rejected)
             card.corrected.connect(self.suggestion_rejected)
             self.cards_layout.addWidget(card)
             self.cards.append(card)
-        self.no_suggestions.setText("No open suggestions.")
+        self.no_suggestions.setText(tr("No open suggestions."))
         self.no_suggestions.setVisible(not self.cards and self.item.state != ItemState.ERROR)
 
     # -- rendering ------------------------------------------------------------
@@ -226,12 +304,12 @@ class DetailPane(QWidget):
         self.retry_button.setVisible(error)
         self.error_label.setText(f"⚠ Could not read this item: {item.error or 'unknown reason'}")
         if item.state == ItemState.PENDING:
-            category = "not classified yet"
+            category = tr("not classified yet")
         else:
             category = category_text(item)
             if item.category and not item.user_category:
                 category = f"{item.category} ({item.confidence:.0%} sure)"
-        self.category_label.setText(f"Category: {category}")
+        self.category_label.setText(f"{tr('Category')}: {category}")
         self.why_label.setText(_bullets(item.category_clues[:3]) if item.category_clues else "")
         self.why_label.setVisible(bool(item.category_clues) and not error)
         for widget in (self.category_label, self.set_category_button, self.suggestions_title):
@@ -241,33 +319,19 @@ class DetailPane(QWidget):
         junk = junk_text(item)
         if item.junk_clues and is_mail:
             junk += " — " + "; ".join(item.junk_clues[:3])
-        self.junk_label.setText(f"Junk filter: {junk}")
+        self.junk_label.setText(f"{tr('Junk filter')}: {junk}")
         for widget in (self.junk_label, self.junk_button, self.not_junk_button):
             widget.setVisible(is_mail)
         self._fill_summary(item)
-        self.text_edit.setPlainText(item.text)
+        self._fill_text()
 
     def _fill_summary(self, item: Item) -> None:
         found = fields_text(item.fields) if item.fields else ""
         self.fields_label.setVisible(bool(found))
+        self.fields_title.setVisible(bool(found))
         self.fields_label.setText(found)
-        summary = item.summary
-        for widget in (self.summary_title, self.summary_label):
-            widget.setVisible(summary is not None)
-        self.points_label.setVisible(bool(summary and summary.key_points))
-        self.actions_label.setVisible(bool(summary and summary.action_items))
-        if summary is None:
-            return
-        tag = " <i>(extractive)</i>" if summary.extractive else ""
-        self.summary_title.setText(f"<b>Summary</b>{tag}")
-        self.summary_title.setToolTip(
-            "Built from the item's own sentences: the language model was unavailable"
-            if summary.extractive
-            else f"Written by {summary.model_version}"
-        )
-        self.summary_label.setText(summary.one_line)
-        self.points_label.setText("Key points:\n" + _bullets(summary.key_points))
-        self.actions_label.setText("To do:\n" + _bullets(summary.action_items, "→"))
+        self.summary.setVisible(item.state != ItemState.ERROR)
+        self.summary.show_item(item)
 
     def _clear_cards(self) -> None:
         for card in self.cards:
@@ -276,6 +340,21 @@ class DetailPane(QWidget):
         self.cards = []
 
     # -- user verdicts ------------------------------------------------------------
+
+    @Slot(bool)
+    def _on_quoted_toggled(self, checked: bool) -> None:  # noqa: FBT001 - a slot
+        self.show_quoted = checked
+        if self.item is not None:
+            self.set_extras(self.item.id, self.quoted, self._attachment_items())
+
+    def _attachment_items(self) -> list[Item]:
+        return list(self._attachments)
+
+    @Slot(QListWidgetItem)
+    def _on_attachment(self, entry: QListWidgetItem) -> None:
+        item_id = entry.data(ITEM_ID_ROLE)
+        if isinstance(item_id, int):
+            self.item_requested.emit(item_id)
 
     @Slot(int)
     def _on_card_rejected(self, suggestion_id: int) -> None:
@@ -302,11 +381,11 @@ class DetailPane(QWidget):
             self.category_chosen.emit(self.item.id, category)
 
     @Slot()
-    @Slot()
     def _on_retry(self) -> None:
         if self.item is not None:
             self.retry_requested.emit(self.item.id)
 
+    @Slot()
     def _on_junk(self) -> None:
         self._mark_junk(junk=True)
 

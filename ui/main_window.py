@@ -1,46 +1,56 @@
-"""The main window: item table on the left, detail pane on the right.
+"""The main window: sources pane, item list and detail pane, with search and shortcuts.
 
 It receives an ``EngineClient`` (wired in ``ui.app``), asks it for work with
 non-blocking calls and updates itself from the worker's signals, delivered by
-queued connections to the ``@Slot`` methods below.
+queued connections to the ``@Slot`` methods below. Floods of changed items
+are applied in slices of ``BATCH_MS`` (Picard's ``_process_callback_batch``).
+Engine features that other parts of the engine add later (undo, metrics,
+reading signals) are used when ``Sift`` has them: see ``ui.features``.
 """
 
 from __future__ import annotations
 
-from pathlib import Path
+import time
 
 from PySide6.QtCore import QItemSelection
+from PySide6.QtCore import QSignalBlocker
 from PySide6.QtCore import Qt
+from PySide6.QtCore import QTimer
 from PySide6.QtCore import Signal
 from PySide6.QtCore import Slot
-from PySide6.QtGui import QAction
 from PySide6.QtGui import QCloseEvent
-from PySide6.QtGui import QKeySequence
 from PySide6.QtWidgets import QAbstractItemView
-from PySide6.QtWidgets import QFileDialog
 from PySide6.QtWidgets import QHeaderView
-from PySide6.QtWidgets import QLabel
 from PySide6.QtWidgets import QMainWindow
-from PySide6.QtWidgets import QMenu
-from PySide6.QtWidgets import QProgressBar
 from PySide6.QtWidgets import QSplitter
 from PySide6.QtWidgets import QTableView
-from PySide6.QtWidgets import QToolButton
 from PySide6.QtWidgets import QWidget
 
 from assistant.types import Item
 from assistant.types import ItemState
-from assistant.types import Progress
 from assistant.types import Suggestion
-from assistant.types import TrainReport
+from ui import features
 from ui.client import EngineClient
 from ui.detail_pane import DetailPane
+from ui.i18n import tr
+from ui.icons import app_icon
 from ui.item_model import Column
-from ui.item_model import ItemSortProxy
 from ui.item_model import ItemTableModel
+from ui.item_proxy import ItemSortProxy
+from ui.keyboard import KeyboardActions
+from ui.nav_pane import NavPane
+from ui.overview import ALL_ITEMS
+from ui.overview import FilterKind
+from ui.overview import ItemFilter
+from ui.overview import Overview
+from ui.search_box import SearchBox
+from ui.shortcuts import install_shortcuts
+from ui.status_line import StatusLine
+from ui.window_menus import build_menus
 
 MESSAGE_MS = 8_000
-MAIL_FILTER = "Mail files (*.mbox *.eml *.mbx);;All files (*)"
+BATCH_MS = 20  # longest slice of the GUI thread spent applying queued item changes
+SEARCH_LIMIT = 500
 
 
 class MainWindow(QMainWindow):
@@ -52,10 +62,20 @@ class MainWindow(QMainWindow):
         parent: the owning widget.
 
     Signals:
-        closed(): the window was closed; the composition root shuts down.
+        closed(): the window was closed for good; the composition root shuts down.
+        hidden_to_tray(): the window was closed while a tray keeps Sift running.
+        counts_changed(int, int): unread items and open suggestions.
+        settings_requested(): the user opened the settings.
+        dashboard_requested(): the user opened the dashboard.
+        quit_requested(): File > Quit.
     """
 
     closed = Signal()
+    hidden_to_tray = Signal()
+    counts_changed = Signal(int, int)
+    settings_requested = Signal()
+    dashboard_requested = Signal()
+    quit_requested = Signal()
 
     def __init__(
         self, engine: EngineClient, *, summarize: bool = True, parent: QWidget | None = None
@@ -63,89 +83,88 @@ class MainWindow(QMainWindow):
         super().__init__(parent)
         self.engine = engine
         self.summarize = summarize
-        self._busy = False
+        self.keep_running_in_tray = False
+        self.searching = ""
+        self.overview = Overview()
+        self._all: dict[int, Item] = {}
+        self._pending: dict[int, Item] = {}
+        self._shown_at: tuple[int, float] | None = None
         self.setWindowTitle("Sift")
+        self.setWindowIcon(app_icon())
         self.setMinimumSize(1024, 640)
 
         self.model = ItemTableModel(self)
         self.proxy = ItemSortProxy(self)
         self.proxy.setSourceModel(self.model)
         self.table = QTableView(self)
-        self.table.setModel(self.proxy)
-        self.table.setSortingEnabled(True)
-        self.table.sortByColumn(Column.DATE, Qt.SortOrder.DescendingOrder)
-        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.table.setWordWrap(False)
-        self.table.setAlternatingRowColors(True)
-        self.table.verticalHeader().hide()
-        header = self.table.horizontalHeader()
+        self._setup_table()
+        self.nav = NavPane(self)
+        self.nav.filter_chosen.connect(self._on_filter_chosen)
+        self.detail = DetailPane(self)
+        self.detail.auto_summarize = summarize
+        self.splitter = QSplitter(Qt.Orientation.Horizontal, self)
+        self.splitter.addWidget(self.nav)
+        self.splitter.addWidget(self.table)
+        self.splitter.addWidget(self.detail)
+        self.splitter.setStretchFactor(0, 0)
+        self.splitter.setStretchFactor(1, 3)
+        self.splitter.setStretchFactor(2, 2)
+        self.splitter.setCollapsible(1, False)  # noqa: FBT003 - Qt API
+        self.splitter.setSizes([180, 500, 344])
+        self.setCentralWidget(self.splitter)
+
+        self.search_box = SearchBox(self)
+        self.search_box.search_requested.connect(self._on_search)
+        self.search_box.cleared.connect(self.clear_search)
+        self.keys = KeyboardActions(self)
+        build_menus(self)
+
+        self.status = StatusLine(self.statusBar(), self)
+        self.status_label = self.status.label
+        self.progress_bar = self.status.progress_bar
+        self.shortcuts = install_shortcuts(self, self.keys)
+        self._flush_timer = QTimer(self)
+        self._flush_timer.setSingleShot(True)
+        self._flush_timer.setInterval(0)
+        self._flush_timer.timeout.connect(self._flush_changes)
+
+        d = self.detail
+        d.suggestion_accepted.connect(engine.accept)
+        d.suggestion_rejected.connect(engine.reject)
+        d.category_chosen.connect(engine.label)
+        d.retry_requested.connect(engine.retry)
+        d.junk_marked.connect(self._on_junk_marked)
+        d.summarize_requested.connect(engine.summarize)
+        d.item_requested.connect(self._on_item_requested)
+        self._connect_worker()
+
+    def _setup_table(self) -> None:
+        table = self.table
+        table.setModel(self.proxy)
+        table.setSortingEnabled(True)
+        table.sortByColumn(Column.DATE, Qt.SortOrder.DescendingOrder)
+        table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        table.setWordWrap(False)
+        table.setAlternatingRowColors(True)
+        table.verticalHeader().hide()
+        # Fixed row heights: the view never measures 10,000 rows.
+        table.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
+        table.verticalHeader().setDefaultSectionSize(table.fontMetrics().height() + 8)
+        header = table.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         header.setStretchLastSection(False)
         header.setSectionResizeMode(Column.TITLE, QHeaderView.ResizeMode.Stretch)
         for column, width in (
-            (Column.SOURCE, 115),
-            (Column.CATEGORY, 125),
-            (Column.JUNK, 56),
-            (Column.PRIORITY, 56),
-            (Column.DATE, 118),
+            (Column.STATUS, 44),
+            (Column.SOURCE, 118),
+            (Column.CATEGORY, 104),
+            (Column.JUNK, 50),
+            (Column.PRIORITY, 52),
+            (Column.DATE, 112),
         ):
-            self.table.setColumnWidth(column, width)
-        self.table.selectionModel().selectionChanged.connect(self._on_selection_changed)
-
-        self.detail = DetailPane(self)
-        self.splitter = QSplitter(Qt.Orientation.Horizontal, self)
-        self.splitter.addWidget(self.table)
-        self.splitter.addWidget(self.detail)
-        self.splitter.setStretchFactor(0, 3)
-        self.splitter.setStretchFactor(1, 2)
-        self.splitter.setSizes([630, 394])
-        self.setCentralWidget(self.splitter)
-
-        self._build_toolbar()
-        self.status_label = QLabel("Starting…", self)
-        self.progress_bar = QProgressBar(self)
-        self.progress_bar.setMaximumWidth(220)
-        self.progress_bar.setTextVisible(True)
-        self.progress_bar.hide()
-        self.statusBar().addWidget(self.status_label, 1)
-        self.statusBar().addPermanentWidget(self.progress_bar)
-
-        self.detail.suggestion_accepted.connect(engine.accept)
-        self.detail.suggestion_rejected.connect(engine.reject)
-        self.detail.category_chosen.connect(engine.label)
-        self.detail.retry_requested.connect(engine.retry)
-        self.detail.junk_marked.connect(self._on_junk_marked)
-        self._connect_worker()
-
-    def _build_toolbar(self) -> None:
-        toolbar = self.addToolBar("Main")
-        toolbar.setObjectName("mainToolbar")
-        toolbar.setMovable(False)
-        toolbar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
-        self.add_folder_action = QAction("Add folder…", self)
-        self.add_folder_action.triggered.connect(self._on_add_folder)
-        self.add_file_action = QAction("Add mail file…", self)
-        self.add_file_action.triggered.connect(self._on_add_file)
-        menu = QMenu(self)
-        menu.addAction(self.add_folder_action)
-        menu.addAction(self.add_file_action)
-        self.add_source_action = QAction("Add source…", self)
-        self.add_source_action.setToolTip("Add a folder, or an mbox / .eml mail file, to read")
-        self.add_source_action.setMenu(menu)
-        self.add_source_action.triggered.connect(self._on_add_folder)
-        self.train_action = QAction("Train", self)
-        self.train_action.setToolTip("Learn from your feedback (kept only if it measures better)")
-        self.train_action.triggered.connect(self.engine.train)
-        self.refresh_action = QAction("Refresh", self)
-        self.refresh_action.setShortcut(QKeySequence.StandardKey.Refresh)
-        self.refresh_action.triggered.connect(self.engine.load_items)
-        toolbar.addAction(self.add_source_action)
-        button = toolbar.widgetForAction(self.add_source_action)
-        if isinstance(button, QToolButton):
-            button.setPopupMode(QToolButton.ToolButtonPopupMode.MenuButtonPopup)
-        toolbar.addAction(self.train_action)
-        toolbar.addAction(self.refresh_action)
+            table.setColumnWidth(column, width)
+        table.selectionModel().selectionChanged.connect(self._on_selection_changed)
 
     def _connect_worker(self) -> None:
         worker = self.engine.worker
@@ -156,10 +175,14 @@ class MainWindow(QMainWindow):
         worker.suggestions_loaded.connect(self._on_suggestions_loaded)
         worker.categories_loaded.connect(self._on_categories_loaded)
         worker.feedback_recorded.connect(self._on_feedback_recorded)
-        worker.progress_changed.connect(self._on_progress_changed)
+        worker.progress_changed.connect(self.status.on_progress)
+        worker.busy_changed.connect(self.status.on_busy)
         worker.busy_changed.connect(self._on_busy_changed)
-        worker.trained.connect(self._on_trained)
-        worker.failed.connect(self._on_failed)
+        worker.trained.connect(self.status.on_trained)
+        worker.failed.connect(self.status.on_failed)
+        worker.overview_loaded.connect(self._on_overview_loaded)
+        worker.summary_streamed.connect(self._on_summary_streamed)
+        worker.summary_finished.connect(self._on_summary_finished)
 
     # -- queries ----------------------------------------------------------
 
@@ -171,121 +194,220 @@ class MainWindow(QMainWindow):
         return self.model.item_at(self.proxy.mapToSource(rows[0]).row())
 
     def select_item(self, item_id: int) -> bool:
-        """Select an item's row; returns whether it is in the table."""
+        """Select an item's row; returns whether it is in the (filtered) list."""
         row = self.model.row_of(item_id)
         if row is None:
             return False
         index = self.proxy.mapFromSource(self.model.index(row, 0))
+        if not index.isValid():
+            return False
         self.table.selectRow(index.row())
         self.table.scrollTo(index)
         return True
 
+    def visible_items(self) -> list[Item]:
+        """The items in the list as shown (filtered and sorted)."""
+        return [
+            self.model.item_at(self.proxy.mapToSource(self.proxy.index(row, 0)).row())
+            for row in range(self.proxy.rowCount())
+        ]
+
     def show_message(self, text: str) -> None:
         """A status-bar message (the first line of ``text``; the rest as tooltip)."""
-        first, _, rest = text.partition("\n")
-        self.status_label.setText(first)
-        self.status_label.setToolTip(rest.strip() or first)
+        self.status.show_message(text)
+
+    # -- search and filters -------------------------------------------------
+
+    @Slot()
+    @Slot(str)
+    def _on_search(self, query: str) -> None:
+        self.engine.call(
+            lambda sift: (query, sift.search(query, limit=SEARCH_LIMIT)), self._on_search_results
+        )
+
+    def _on_search_results(self, result: tuple[str, list[Item]]) -> None:
+        query, items = result
+        if query != self.search_box.text().strip():
+            return  # the user typed on while the engine searched
+        self.searching = query
+        self.model.set_items(items)
+        self.proxy.set_filter(ItemFilter(FilterKind.SEARCH, query))
+        self.show_message(f"{len(items)} {tr('search results for')} “{query}”")
+
+    @Slot()
+    def clear_search(self) -> None:
+        """Leave search results: the full list comes back (Esc)."""
+        with QSignalBlocker(self.search_box):
+            self.search_box.clear()
+        if self.searching:
+            self.searching = ""
+            self.model.set_items(list(self._all.values()))
+            current = self.nav.current_filter
+            self.proxy.set_filter(current if current.kind != FilterKind.READ_NEXT else ALL_ITEMS)
+            self.show_message(f"{len(self._all)} {tr('items')}")
+        self.table.setFocus()
+
+    @Slot(object)
+    def _on_filter_chosen(self, item_filter: ItemFilter) -> None:
+        if self.searching:
+            self.clear_search()
+        if item_filter.kind == FilterKind.READ_NEXT:
+            self.engine.call(features.read_next, self._on_read_next)
+            return
+        self.proxy.set_filter(item_filter)
+
+    def _on_read_next(self, items: list[Item]) -> None:
+        if self.nav.current_filter.kind != FilterKind.READ_NEXT:
+            return  # the user chose another view meanwhile
+        self.searching = tr("Read next")
+        self.model.set_items(items, keep_order=True)  # ranked: best first
+        self.proxy.set_filter(ItemFilter(FilterKind.SEARCH, self.searching))
+        self.show_message(f"{tr('Read next')}: {len(items)} {tr('items')}")
 
     # -- user actions -----------------------------------------------------
-
-    @Slot()
-    def _on_add_folder(self) -> None:
-        folder = QFileDialog.getExistingDirectory(self, "Add a folder to read")
-        if folder:
-            self._add_source(Path(folder))
-
-    @Slot()
-    def _on_add_file(self) -> None:
-        path, _ = QFileDialog.getOpenFileName(self, "Add a mail file", "", MAIL_FILTER)
-        if path:
-            self._add_source(Path(path))
-
-    def _add_source(self, path: Path) -> None:
-        self.show_message(f"Reading {path}…")
-        self.engine.add_source(path, summarize=self.summarize)
 
     @Slot(int, bool)
     def _on_junk_marked(self, item_id: int, junk: bool) -> None:  # noqa: FBT001 - a slot
         self.engine.mark_junk(item_id, junk=junk)
 
+    @Slot(int)
+    def _on_item_requested(self, item_id: int) -> None:
+        if not self.select_item(item_id):
+            self.nav.choose(ALL_ITEMS)
+            self.select_item(item_id)
+
     @Slot(QItemSelection, QItemSelection)
     def _on_selection_changed(self, _selected: QItemSelection, _old: QItemSelection) -> None:
         item = self.current_item()
+        self._left_item()
         self.detail.show_item(item)
-        if item is not None and item.state != ItemState.ERROR:
+        if item is None:
+            return
+        self._shown_at = (item.id, time.monotonic())
+        self.model.set_read(item.id)
+        self._emit_counts()
+        if item.state != ItemState.ERROR:
             self.engine.load_suggestions(item.id)
-        elif item is not None:
+            item_id = item.id
+            self.engine.call(
+                lambda sift: (item_id, sift.quoted_text(item_id), sift.attachments(item_id)),
+                self._on_extras,
+            )
+            features.record_opened(self.engine, item_id)
+        else:
             self.detail.set_suggestions(item.id, [])
+
+    def _left_item(self) -> None:
+        if self._shown_at is not None:
+            item_id, since = self._shown_at
+            self._shown_at = None
+            features.record_dwell(self.engine, item_id, time.monotonic() - since)
+
+    def _on_extras(self, result: tuple[int, str, list[Item]]) -> None:
+        self.detail.set_extras(*result)
 
     # -- engine results ---------------------------------------------------
 
     @Slot()
     def _on_opened(self) -> None:
-        self.show_message("Ready")
+        self.show_message(tr("Ready"))
 
     @Slot(list)
     def _on_items_loaded(self, items: list[Item]) -> None:
+        self._all = {item.id: item for item in items}
+        self._pending.clear()
+        if self.searching:
+            return  # keep the results; the full list is back when the search ends
         selected = self.current_item()
         self.model.set_items(items)
         if selected is not None and not self.select_item(selected.id):
             self.detail.show_item(None)
         errors = sum(1 for item in items if item.state == ItemState.ERROR)
         if errors:
-            self.show_message(f"{len(items)} items, {errors} could not be read")
+            self.show_message(f"{len(items)} {tr('items')}, {errors} {tr('could not be read')}")
         elif items:
-            self.show_message(f"{len(items)} items")
+            self.show_message(f"{len(items)} {tr('items')}")
+        self._emit_counts()
 
     @Slot(object)
     def _on_item_changed(self, item: Item) -> None:
-        self.model.update_item(item)
-        self.detail.update_item(item)
+        self._pending[item.id] = item
+        if not self._flush_timer.isActive():
+            self._flush_timer.start()
+
+    @Slot()
+    def _flush_changes(self) -> None:
+        """Apply queued item changes for at most ``BATCH_MS``, then yield to the event loop."""
+        deadline = time.monotonic() + BATCH_MS / 1000
+        while self._pending and time.monotonic() < deadline:
+            item_id = next(iter(self._pending))
+            item = self._pending.pop(item_id)
+            self._all[item.id] = item
+            if not self.searching or self.model.row_of(item.id) is not None:
+                self.model.update_item(item)
+            self.detail.update_item(item)
+        if self._pending:
+            self._flush_timer.start()
+        else:
+            self._emit_counts()
 
     @Slot(list)
     def _on_ingested(self, items: list[Item]) -> None:
         errors = sum(1 for item in items if item.state == ItemState.ERROR)
-        text = f"Read {len(items)} items"
-        self.show_message(text + (f", {errors} with errors" if errors else ""))
+        text = f"{tr('Read')} {len(items)} {tr('items')}"
+        self.show_message(text + (f", {errors} {tr('with errors')}" if errors else ""))
 
     @Slot(int, list)
     def _on_suggestions_loaded(self, item_id: int, suggestions: list[Suggestion]) -> None:
         self.detail.set_suggestions(item_id, suggestions)
+        self.model.set_item_open_kinds(item_id, tuple(str(s.kind) for s in suggestions))
 
     @Slot(list)
     def _on_categories_loaded(self, categories: list) -> None:
         self.detail.set_categories(categories)
 
     @Slot(object)
+    def _on_overview_loaded(self, overview: Overview) -> None:
+        self.overview = overview
+        self.proxy.read_later = overview.read_later
+        self.model.set_open_kinds(overview.open_kinds)
+        self.nav.set_overview(overview)
+        self._emit_counts()
+
+    def _emit_counts(self) -> None:
+        unread = self.model.unread_count() if not self.searching else self.nav.unread
+        self.nav.set_unread(unread)
+        self.counts_changed.emit(unread, len(self._open_items()))
+
+    def _open_items(self) -> list[int]:
+        return [item_id for item_id, kinds in self.model.open_kinds.items() if kinds]
+
+    @Slot(int, str)
+    def _on_summary_streamed(self, item_id: int, text: str) -> None:
+        self.detail.summary.append(item_id, text)
+
+    @Slot(int, object)
+    def _on_summary_finished(self, item_id: int, summary: object) -> None:
+        self.detail.summary.finish(item_id, summary)
+
+    @Slot(object)
     def _on_feedback_recorded(self, suggestion: Suggestion) -> None:
         self.show_message(f"Suggestion {suggestion.state}: {suggestion.reason}")
 
-    @Slot(object)
-    def _on_progress_changed(self, progress: Progress) -> None:
-        # Progress also comes outside ingest/train (loading a model for a relabel).
-        self.progress_bar.setVisible(self._busy or progress.done < progress.total)
-        self.progress_bar.setRange(0, max(progress.total, 0))
-        self.progress_bar.setValue(min(progress.done, progress.total))
-        self.progress_bar.setFormat(f"{progress.stage} %v/%m")
-        detail = f": {progress.message}" if progress.message else ""
-        self.show_message(f"{progress.stage.capitalize()} {progress.done}/{progress.total}{detail}")
-
     @Slot(bool)
     def _on_busy_changed(self, busy: bool) -> None:  # noqa: FBT001 - a slot
-        self._busy = busy
-        self.progress_bar.setVisible(busy)
-        if busy:
-            self.progress_bar.setRange(0, 0)  # busy indicator until progress arrives
-
-    @Slot(object)
-    def _on_trained(self, report: TrainReport) -> None:
-        verdict = "promoted" if report.promoted else "kept the current model"
-        self.show_message(f"Training ({report.trained_on} examples): {verdict}. {report.reason}")
-
-    @Slot(str)
-    def _on_failed(self, message: str) -> None:
-        self.show_message(f"⚠ {message}")
+        if not busy and self._all:
+            self.show_message(f"{len(self._all)} {tr('items')}")
 
     # -- Qt overrides -----------------------------------------------------
 
     def closeEvent(self, event: QCloseEvent) -> None:
+        self._left_item()
+        if self.keep_running_in_tray:
+            # A tray keeps Sift watching; Quit (tray or File menu) ends it.
+            event.ignore()
+            self.hide()
+            self.hidden_to_tray.emit()
+            return
         self.closed.emit()
         super().closeEvent(event)

@@ -21,6 +21,7 @@ from PySide6.QtWidgets import QVBoxLayout
 from PySide6.QtWidgets import QWidget
 
 from assistant.types import Suggestion
+from ui.i18n import tr
 
 HIGH = 0.8
 MEDIUM = 0.5
@@ -59,7 +60,7 @@ def confidence_to_level(confidence: float) -> str:
 
 def kind_text(suggestion: Suggestion) -> str:
     """The suggestion's kind for people, with its folder when it has one."""
-    text = KIND_TEXT.get(str(suggestion.kind), str(suggestion.kind).replace("_", " "))
+    text = tr(KIND_TEXT.get(str(suggestion.kind), str(suggestion.kind).replace("_", " ")))
     folder = suggestion.payload.get("folder")
     return f"{text} {folder}" if folder else text
 
@@ -104,6 +105,8 @@ class SuggestionCard(QFrame):
         categories: category names offered by Correct… (the item's kind).
         current_category: the item's category now, preselected in the dialog.
         parent: the owning widget.
+        clues: what the model saw (the junk filter's words for a junk suggestion,
+            the classifier's for the others).
 
     Signals:
         accepted(int): Accept clicked, with the suggestion id.
@@ -121,6 +124,8 @@ class SuggestionCard(QFrame):
         categories: list[str],
         current_category: str = "",
         parent: QWidget | None = None,
+        *,
+        clues: tuple[str, ...] = (),
     ) -> None:
         super().__init__(parent)
         self.suggestion = suggestion
@@ -138,17 +143,23 @@ class SuggestionCard(QFrame):
 
         self.title_label = QLabel(f"<b>{_escape(kind_text(suggestion))}</b>", self)
         self.level_label = QLabel(
-            f'<span style="color:{colour}">● {self.level} ({suggestion.confidence:.0%})</span>',
+            f'<span style="color:{colour}">● {tr(self.level)} ({suggestion.confidence:.0%})</span>',
             self,
         )
         self.level_label.setToolTip(f"model {suggestion.model_version}")
         self.reason_label = QLabel(suggestion.reason, self)
         self.reason_label.setWordWrap(True)
         self.reason_label.setTextFormat(Qt.TextFormat.PlainText)
+        self.clues_label = QLabel("; ".join(clues), self)
+        self.clues_label.setTextFormat(Qt.TextFormat.PlainText)
+        self.clues_label.setWordWrap(True)
+        self.clues_label.setEnabled(False)  # dim: supporting detail
+        self.clues_label.setVisible(bool(clues))
+        self.clues_label.setToolTip(tr("Why"))
 
-        self.accept_button = QPushButton("Accept", self)
-        self.reject_button = QPushButton("Reject", self)
-        self.correct_button = QPushButton("Correct…", self)
+        self.accept_button = QPushButton(tr("Accept"), self)
+        self.reject_button = QPushButton(tr("Reject"), self)
+        self.correct_button = QPushButton(tr("Correct…"), self)
         self.correct_button.setToolTip("Reject, and give the right category")
         self.correct_button.setEnabled(bool(categories))
         self.accept_button.clicked.connect(self._on_accept)
@@ -166,6 +177,7 @@ class SuggestionCard(QFrame):
         layout.setContentsMargins(10, 6, 8, 6)
         layout.addLayout(header)
         layout.addWidget(self.reason_label)
+        layout.addWidget(self.clues_label)
         layout.addLayout(buttons)
 
     def set_pending(self) -> None:

@@ -10,13 +10,16 @@ from __future__ import annotations
 
 import logging
 import threading
+import time
 import traceback
 from collections.abc import Callable
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
 from PySide6.QtCore import QObject
+from PySide6.QtCore import Qt
 from PySide6.QtCore import Signal
 from PySide6.QtCore import Slot
 
@@ -24,12 +27,22 @@ from assistant.engine import ProgressCallback
 from assistant.engine import Sift
 from assistant.errors import UserError
 from assistant.types import Item
+from assistant.types import ItemState
 from assistant.types import Progress
+from ui import slicing
+from ui.overview import build_overview
+from ui.slicing import SliceEvent
+from ui.slicing import TokenBatcher
 
 log = logging.getLogger(__name__)
 
 SiftFactory = Callable[[ProgressCallback], Sift]
 """Builds the engine on the worker thread; it must pass ``progress`` on to ``Sift``."""
+
+EngineCall = Callable[[Sift], Any]
+"""A job for ``EngineWorker.run_call``: gets the engine, returns a value (a copy)."""
+
+QUEUE_PEEK = 1_000  # queued ids looked at per slice (a slice does far fewer)
 
 
 class EngineWorker(QObject):
@@ -51,6 +64,12 @@ class EngineWorker(QObject):
         trained(object): a ``TrainReport``.
         failed(str): a message for the status bar (with a traceback for bugs).
         closed(): the engine is closed; its thread may stop.
+        overview_loaded(object): an ``Overview`` (counts for the sources pane).
+        call_finished(int, object): a ``run_call`` job id and its result.
+        call_failed(int, str): a ``run_call`` job id and the error message.
+        summary_streamed(int, str): an item id and the next piece of its summary.
+        summary_finished(int, object): an item id and its new ``Summary``.
+        queue_finished(): background processing of the queue is done.
     """
 
     opened = Signal()
@@ -65,6 +84,13 @@ class EngineWorker(QObject):
     trained = Signal(object)
     failed = Signal(str)
     closed = Signal()
+    overview_loaded = Signal(object)
+    call_finished = Signal(int, object)
+    call_failed = Signal(int, str)
+    summary_streamed = Signal(int, str)
+    summary_finished = Signal(int, object)
+    queue_finished = Signal()
+    _slice_posted = Signal()
 
     def __init__(self, factory: SiftFactory) -> None:
         super().__init__()
@@ -74,6 +100,12 @@ class EngineWorker(QObject):
         # What the GUI was last told about each item, to send only the rows
         # that a feedback call changed (labelling re-predicts other items).
         self._known: dict[int, Item] = {}
+        self._summarize_queue: list[int] = []
+        # Ingests being read: a batch generator and the ids it gave so far.
+        self._readers: list[tuple[Iterator[list[int]], list[int]]] = []
+        self._queue_busy = False
+        self._queue_summaries = True
+        self._slice_posted.connect(self.process_slice, Qt.ConnectionType.QueuedConnection)
 
     def request_stop(self) -> None:
         """Ask running work to stop soon. Thread-safe: called from the GUI thread."""
@@ -136,6 +168,54 @@ class EngineWorker(QObject):
             items = sift.items()
             self._known = {item.id: item for item in items}
             self.items_loaded.emit(items)
+            self._send_overview(sift, items)
+
+    @Slot()
+    def load_overview(self) -> None:
+        """Send fresh counts for the sources pane."""
+        if (sift := self._ready()) is None:
+            return
+        with self._guard("counting items"):
+            self._send_overview(sift, sift.items())
+
+    def _send_overview(self, sift: Sift, items: list[Item]) -> None:
+        # Engines with actions keep accepted "read later" items on a list.
+        later = [e.item_id for e in sift.read_later()] if hasattr(sift, "read_later") else []
+        overview = build_overview(
+            items, sift.suggestions(), sift.sources(), sift.categories(), read_later=later
+        )
+        self.overview_loaded.emit(overview)
+
+    @Slot(int, object)
+    def run_call(self, job_id: int, call: EngineCall) -> None:
+        """Run ``call(sift)`` here and send its result back (``call_finished``)."""
+        if (sift := self._ready()) is None:
+            return
+        try:
+            result = call(sift)
+        except UserError as error:
+            self.call_failed.emit(job_id, str(error))
+            self.failed.emit(str(error))
+        except Exception as error:
+            log.exception("engine call failed")
+            self.call_failed.emit(job_id, f"{type(error).__name__}: {error}")
+            self.failed.emit(f"{type(error).__name__}: {error}\n\n{traceback.format_exc()}")
+        else:
+            self.call_finished.emit(job_id, result)
+
+    @Slot(int)
+    def summarize(self, item_id: int) -> None:
+        """(Re)write one item's summary, streaming it in batched pieces."""
+        if (sift := self._ready()) is None:
+            return
+        with self._guard("summarizing"):
+            batcher = TokenBatcher(lambda text: self.summary_streamed.emit(item_id, text))
+            summary = sift.summarize_item(item_id, on_token=batcher.add, cancel=self._stopping)
+            batcher.flush()
+            self.summary_finished.emit(item_id, summary)
+            item = sift.item(item_id)
+            self._known[item_id] = item
+            self.item_changed.emit(item)
 
     @Slot(int)
     def load_suggestions(self, item_id: int) -> None:
@@ -155,14 +235,97 @@ class EngineWorker(QObject):
 
     @Slot(list, bool)
     def ingest(self, paths: list[str], summarize: bool) -> None:  # noqa: FBT001 - a slot
-        """Read, classify and summarize everything under ``paths``."""
+        """Read everything under ``paths``, then classify and summarize it, all in slices.
+
+        Reading, then the queue, are worked through in slices of about
+        ``SLICE_SECONDS``, each re-posted to this thread's event loop, so an
+        Accept or a search queued meanwhile runs between two slices instead of
+        after the whole ingest.
+        """
         if (sift := self._ready()) is None:
             return
         sift.cancel.clear()
-        with self._busy(), self._guard("ingest"):
-            found = sift.ingest([Path(p) for p in paths], summarize=summarize)
-            self.ingested.emit(found)
-            self.load_items()
+        with self._guard("ingest"):
+            self._set_queue_busy(busy=True)
+            reader = sift.store_batches([Path(p) for p in paths])
+            self._readers.append((reader, []))
+            self._queue_summaries = summarize and sift.settings.summarize
+        self._post_slice()
+
+    def _post_slice(self) -> None:
+        self._slice_posted.emit()  # queued: whatever was posted before runs first
+
+    def _read_slice(self, sift: Sift) -> None:
+        """Store batches of the oldest ingest for one slice; announce it when read."""
+        reader, ids = self._readers[0]
+        deadline = time.monotonic() + slicing.SLICE_SECONDS
+        for batch in reader:
+            ids.extend(batch)
+            if sift.cancel.is_set() or time.monotonic() >= deadline:
+                return
+        self._readers.pop(0)
+        self.ingested.emit([sift.item(item_id) for item_id in dict.fromkeys(ids)])
+        self.load_items()
+
+    def _set_queue_busy(self, *, busy: bool) -> None:
+        if busy != self._queue_busy:
+            self._queue_busy = busy
+            self.busy_changed.emit(busy)
+
+    @Slot()
+    def process_slice(self) -> None:
+        """Classify queued items for one slice, or summarize one item; re-post if more."""
+        sift = None if self._stopping.is_set() else self._sift
+        if sift is None:
+            self._set_queue_busy(busy=False)
+            return
+        more = False
+        with self._guard("processing the queue"):
+            if self._readers:
+                self._read_slice(sift)
+                more = True
+            elif sift.store.job_count():
+                queued = sift.store.pending_jobs("classify", QUEUE_PEEK)
+                slice_event = SliceEvent(sift.cancel, slicing.SLICE_SECONDS)
+                sift.pipeline.drain(summarize=False, cancel=slice_event)
+                still = set(sift.store.pending_jobs("classify", QUEUE_PEEK))
+                # Only this slice's items changed: send those, not a scan of every item.
+                for item_id in queued:
+                    if item_id not in still:
+                        self._update_one(sift, item_id)
+                more = bool(sift.store.job_count())
+                if not more and self._queue_summaries:
+                    self._summarize_queue = [
+                        i.id
+                        for i in self._known.values()
+                        if i.summary is None and i.state == ItemState.READY
+                    ]
+                more = more or bool(self._summarize_queue)
+            elif self._summarize_queue:
+                item_id = self._summarize_queue.pop(0)
+                if sift.item(item_id).summary is None:  # not summarized on demand meanwhile
+                    sift.summarize_item(item_id, cancel=sift.cancel)
+                    self._update_one(sift, item_id)
+                more = bool(self._summarize_queue)
+                total = len(self._known)
+                self.progress_changed.emit(
+                    Progress("summarize", total - len(self._summarize_queue), total, "summaries")
+                )
+        if more and not sift.cancel.is_set():
+            self._post_slice()
+            return
+        self._summarize_queue = []
+        self._readers = []
+        self._set_queue_busy(busy=False)
+        if self._sift is not None and not self._stopping.is_set():
+            self._send_overview(self._sift, list(self._known.values()))
+        self.queue_finished.emit()
+
+    def _update_one(self, sift: Sift, item_id: int) -> None:
+        item = sift.item(item_id)
+        if self._known.get(item_id) != item:
+            self._known[item_id] = item
+            self.item_changed.emit(item)
 
     @Slot(str, bool)
     def add_source(self, path: str, summarize: bool) -> None:  # noqa: FBT001 - a slot
@@ -171,7 +334,7 @@ class EngineWorker(QObject):
             return
         with self._guard("adding a source"):
             sift.add_source(path)
-            self.ingest([path], summarize)
+        self.ingest([path], summarize)
 
     @Slot(int)
     def accept(self, suggestion_id: int) -> None:
@@ -246,6 +409,7 @@ class EngineWorker(QObject):
     def _after_feedback(self, sift: Sift, item_id: int) -> None:
         self._send_changes(sift)
         self.suggestions_loaded.emit(item_id, sift.suggestions(item_id))
+        self._send_overview(sift, list(self._known.values()))
 
     def _send_changes(self, sift: Sift) -> None:
         for item in sift.items():

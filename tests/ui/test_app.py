@@ -76,6 +76,7 @@ def test_run_gui_shows_the_window_and_shuts_down(tmp_path: Path) -> None:
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip().endswith("exit 0")
     assert (tmp_path / "home" / "sift.db").exists()
+    assert (tmp_path / "home" / "ui-state.ini").exists()  # window state, next to settings
 
 
 def test_add_source_remembers_and_ingests(

@@ -14,8 +14,8 @@ from assistant.types import ItemState
 from ui.item_model import ERROR_TEXT
 from ui.item_model import JUNK_BADGE
 from ui.item_model import Column
-from ui.item_model import ItemSortProxy
 from ui.item_model import ItemTableModel
+from ui.item_proxy import ItemSortProxy
 
 pytestmark = pytest.mark.gui
 
@@ -53,7 +53,7 @@ def test_columns_and_badges(qtbot: QtBot) -> None:
     error = make_item(3, state=ItemState.ERROR, error="unreadable PDF", category=None)
     model.set_items([make_item(1), junk, error])
     headers = [model.headerData(c, Qt.Orientation.Horizontal) for c in Column]
-    assert headers == ["Title", "From/Path", "Category", "Junk", "Priority", "Date"]
+    assert headers == ["", "Title", "From/Path", "Category", "Junk", "Priority", "Date"]
     assert model.index(0, Column.CATEGORY).data() == "fyi 75%"
     assert model.index(0, Column.SOURCE).data() == "Dana <dana@example.com>"
     assert model.index(0, Column.DATE).data() == "2026-11-11 09:00"

@@ -51,8 +51,12 @@ def test_kind_text_names_the_folder() -> None:
 
 @pytest.mark.gui
 def test_card_shows_reason_as_plain_text_and_level(qtbot: QtBot) -> None:
-    card = SuggestionCard(make_suggestion(0.55), ["contract", "letter"], "contract")
+    card = SuggestionCard(
+        make_suggestion(0.55), ["contract", "letter"], "contract", clues=("like: a lease",)
+    )
     qtbot.addWidget(card)
+    assert card.clues_label.text() == "like: a lease"
+    assert not card.clues_label.isHidden()
     assert card.level == "medium"
     assert "medium" in card.level_label.text()
     assert card.reason_label.textFormat() == Qt.TextFormat.PlainText

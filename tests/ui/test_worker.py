@@ -6,6 +6,7 @@ from pathlib import Path
 
 import pytest
 from PySide6.QtCore import SignalInstance
+from pytestqt.qtbot import QtBot
 
 from assistant.engine import ProgressCallback
 from assistant.engine import Sift
@@ -46,17 +47,55 @@ def test_user_error_becomes_a_plain_message(fake_factory: SiftFactory, tmp_path:
     worker.close()
 
 
-def test_ingest_reports_progress_and_items(fake_factory: SiftFactory, inbox: Path) -> None:
+def test_ingest_reports_progress_and_items(
+    qtbot: QtBot, fake_factory: SiftFactory, inbox: Path
+) -> None:
+    """GIVEN an ingest THEN items are stored at once, then classified in re-posted slices."""
     worker = EngineWorker(fake_factory)
     worker.open()
     progress = collect(worker.progress_changed)
     busy = collect(worker.busy_changed)
     loaded = collect(worker.items_loaded)
-    worker.ingest([str(inbox)], False)
+    changed = collect(worker.item_changed)
+    with qtbot.waitSignal(worker.queue_finished, timeout=5000):
+        worker.ingest([str(inbox)], False)
+        assert busy == [(True,)]  # the queue is worked through after this slot returns
     assert {args[0].stage for args in progress} >= {"read", "classify"}
     assert busy == [(True,), (False,)]
     items: list[Item] = loaded[-1][0]
     assert len(items) == 2
+    assert {args[0].state for args in changed} == {"ready"}
+    worker.close()
+
+
+def test_feedback_runs_between_slices(
+    qtbot: QtBot, fake_factory: SiftFactory, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """GIVEN a long queue WHEN a call is posted during processing
+    THEN it runs before the queue is done (the queue is sliced)."""
+    from tests.helpers.mail import make_mail
+    from ui import slicing
+
+    folder = tmp_path / "many"
+    folder.mkdir()
+    for n in range(80):
+        (folder / f"m{n}.eml").write_bytes(
+            make_mail(f"Mail {n}", f"Body number {n}.", message_id=f"m{n}@x")
+        )
+    monkeypatch.setattr(slicing, "SLICE_SECONDS", 0.0)  # one batch per slice
+    worker = EngineWorker(fake_factory)
+    worker.open()
+    order: list[str] = []
+    worker.queue_finished.connect(lambda: order.append("queue done"))
+    worker.call_finished.connect(lambda _id, result: order.append(result))
+    worker.ingest([str(folder)], False)
+    worker.run_call(1, lambda sift: "call ran")
+    # Posted after ingest returned: a queued call, as the GUI thread's would be.
+    from PySide6.QtCore import QTimer
+
+    QTimer.singleShot(0, lambda: worker.run_call(2, lambda sift: "queued call ran"))
+    qtbot.waitUntil(lambda: "queue done" in order, timeout=10_000)
+    assert order.index("queued call ran") < order.index("queue done")
     worker.close()
 
 
@@ -77,11 +116,12 @@ def test_stop_cancels_and_refuses_new_work(fake_factory: SiftFactory, inbox: Pat
 
 @pytest.mark.parametrize("correct", ["", "recipe"])
 def test_reject_sends_the_changed_item(
-    fake_factory: SiftFactory, inbox: Path, correct: str
+    qtbot: QtBot, fake_factory: SiftFactory, inbox: Path, correct: str
 ) -> None:
     worker = EngineWorker(fake_factory)
     worker.open()
-    worker.ingest([str(inbox)], False)
+    with qtbot.waitSignal(worker.queue_finished, timeout=5000):
+        worker.ingest([str(inbox)], False)
     assert worker._sift is not None
     doc = next(i for i in worker._sift.items() if i.kind == "document")
     (first, *_) = worker._sift.suggestions(doc.id)
