@@ -162,3 +162,22 @@ def m004_full_text_search(db: Database) -> None:
 def m005_fields(db: Database) -> None:
     """Deterministically extracted fields (dates, amounts, people, requests), as JSON."""
     db["items"].add_column("fields", str)  # type: ignore[union-attr]
+
+
+@MIGRATIONS()
+def m009_priority(db: Database) -> None:
+    """Learned priority: per-user model versions, and each item's priority reasons."""
+    db["items"].add_column("priority_reasons", str)  # type: ignore[union-attr]
+    db["priority_models"].create(
+        {
+            "id": int,
+            "version": str,
+            "weights": str,  # JSON: feature name -> per-user weight
+            "threshold": float,  # score above which an item is "important"
+            "examples": int,
+            "metrics": str,  # JSON
+            "active": int,
+            "created_at": str,
+        },
+        pk="id",
+    )

@@ -16,12 +16,13 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from assistant.fields import Fields
 from assistant.fields import extract_fields
 from assistant.junk import JunkFilter
+from assistant.priority import Prioritizer
 from assistant.signals import mail_signals
 from assistant.store import Store
 from assistant.store import summary_json
-from assistant.suggest import priority
 from assistant.suggest import suggest
 from assistant.summarize import Summarizer
 from assistant.triage import Example
@@ -107,6 +108,7 @@ class Pipeline:
         self.junk = junk
         self.summarizer = summarizer
         self._progress = progress
+        self.priority = Prioritizer(store)
 
     def memory(self, kind: ItemKind) -> Memory:
         """The categories of one kind and the user's labelled items of it.
@@ -134,11 +136,21 @@ class Pipeline:
         self.store.set_embedding(item.id, vector, version)
         return vector
 
+    @staticmethod
+    def fields(item: Item) -> Fields:
+        """The item's deterministic fields (dates, amounts, requests...)."""
+        return extract_fields(item.title, item.text, item.metadata, language=item.language)
+
     def predict(
-        self, item: Item, vector: np.ndarray, memory: Memory | None = None
+        self,
+        item: Item,
+        vector: np.ndarray,
+        memory: Memory | None = None,
+        fields: Fields | None = None,
     ) -> tuple[Prediction, JunkVerdict]:
         """Category and junk verdict for one item (``memory``: of the item's kind)."""
         memory = memory or self.memory(item.kind)
+        fields = fields or self.fields(item)
         prediction = self.triage.predict(
             vector,
             kind=item.kind,
@@ -146,7 +158,7 @@ class Pipeline:
             examples=memory.examples,
             text=f"{item.title}\n{item.text}",
             signals=(
-                mail_signals(item.title, item.text, item.metadata)
+                mail_signals(item.title, item.text, item.metadata, fields)
                 if item.kind == ItemKind.MAIL
                 else ()
             ),
@@ -157,9 +169,15 @@ class Pipeline:
             verdict = NOT_FILTERED
         return prediction, verdict
 
-    def classified_fields(self, item: Item, prediction: Prediction, verdict: JunkVerdict) -> dict:
+    def classified_fields(
+        self,
+        item: Item,
+        prediction: Prediction,
+        verdict: JunkVerdict,
+        fields: Fields | None = None,
+    ) -> dict:
         """The item columns and suggestions that follow from a prediction."""
-        fields = extract_fields(item.title, item.text, item.metadata, language=item.language)
+        fields = fields or self.fields(item)
         drafts = suggest(
             kind=item.kind,
             title=item.title,
@@ -171,8 +189,19 @@ class Pipeline:
         )
         version = f"{prediction.model_version}|{verdict.model_version}"
         self.store.replace_suggestions(item.id, [d.row(version) for d in drafts])
+        as_json = fields.as_json()
+        scored = self.priority.score(
+            item_id=item.id,
+            kind=str(item.kind),
+            metadata=item.metadata,
+            fields=as_json,
+            category=item.user_category or prediction.label,
+            is_junk=verdict.is_junk,
+            junk_probability=verdict.probability,
+            thread=item.thread,
+        )
         return {
-            "fields": json.dumps(fields.as_json(), ensure_ascii=False),
+            "fields": json.dumps(as_json, ensure_ascii=False),
             "category": prediction.label,
             "confidence": prediction.confidence,
             "category_clues": json.dumps(list(prediction.clues), ensure_ascii=False),
@@ -181,21 +210,17 @@ class Pipeline:
             "junk_probability": verdict.probability,
             "junk_clues": json.dumps(list(verdict.clues), ensure_ascii=False),
             "junk_model": verdict.model_version,
-            "priority": priority(
-                kind=item.kind,
-                text=item.text,
-                metadata=item.metadata,
-                category=prediction,
-                junk=verdict,
-            ),
+            "priority": scored.score,
+            "priority_reasons": json.dumps(list(scored.reasons), ensure_ascii=False),
         }
 
     def reclassify(self, item: Item, memory: Memory | None = None) -> None:
         """Predict again for one item (after feedback), keeping its state."""
         if item.state == ItemState.ERROR:
             return
-        prediction, verdict = self.predict(item, self.vector(item), memory)
-        self.store.update_item(item.id, **self.classified_fields(item, prediction, verdict))
+        fields = self.fields(item)
+        prediction, verdict = self.predict(item, self.vector(item), memory, fields)
+        self.store.update_item(item.id, **self.classified_fields(item, prediction, verdict, fields))
 
     def drain(self, *, summarize: bool, cancel: threading.Event | None = None) -> int:
         """Process every queued item; returns how many finished."""
@@ -207,6 +232,8 @@ class Pipeline:
     def _classify_all(self, *, summarize: bool, cancel: threading.Event | None) -> int:
         total = self.store.job_count()
         done = 0
+        # Sender and thread counts for priority: read once per run, not per item.
+        self.priority.forget_history()
         while not (cancel and cancel.is_set()):
             ids = self.store.pending_jobs("classify", BATCH)
             if not ids:
@@ -227,8 +254,9 @@ class Pipeline:
 
     def _classify_one(self, item: Item, memory: Memory, *, summarize: bool) -> None:
         try:
-            prediction, verdict = self.predict(item, self.vector(item), memory)
-            fields = self.classified_fields(item, prediction, verdict)
+            found = self.fields(item)
+            prediction, verdict = self.predict(item, self.vector(item), memory, found)
+            fields = self.classified_fields(item, prediction, verdict, found)
         except Exception as error:
             log.exception("classifying item %s failed", item.id)
             self._fail(item.id, f"classification failed: {error}")

@@ -109,6 +109,7 @@ def _item(row: dict[str, Any]) -> Item:
         parent_id=row.get("parent_id"),
         near_duplicate_of=row.get("near_duplicate_of"),
         fields=Fields.from_json(_loads(row["fields"], {})) if row.get("fields") else None,
+        priority_reasons=tuple(_loads(row.get("priority_reasons"), [])),
     )
 
 

@@ -191,6 +191,7 @@ class Item:
     parent_id: int | None = None  # the mail an attachment item came from
     near_duplicate_of: int | None = None  # an earlier item with almost the same text
     fields: Fields | None = None  # dates, amounts, people, organisations, requests
+    priority_reasons: tuple[str, ...] = ()  # the features that weighed most on ``priority``
 
     @property
     def summary_text(self) -> str:
