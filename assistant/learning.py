@@ -247,6 +247,14 @@ class Learner:
         final = train_head(
             np.stack([e.vector for e in examples]), [e.label for e in examples], config=config
         )
+        # Calibration (word weight, temperature, per-category thresholds) is
+        # fitted with the candidate on the held-out slice and travels with the head.
+        final.calibration = triage.calibrate(
+            self._store.categories(),
+            train,
+            test,
+            {e.item_id: sift.pipeline.item_tokens(e.item_id) for e in examples},
+        ).as_json()
         number = len(self._store.model_versions(TASK)) + 1
         new_version = f"head-v{number}"
         filename = f"{TASK}-{new_version}.pt"

@@ -35,6 +35,8 @@ from assistant.types import JunkVerdict
 from assistant.types import Prediction
 from assistant.types import Progress
 from assistant.types import Summary
+from assistant.words import WordModel
+from assistant.words import tokens
 from models.base import Embedder
 
 log = logging.getLogger(__name__)
@@ -79,6 +81,7 @@ class Memory:
 
     categories: list[Category]
     examples: list[Example]
+    words: WordModel | None = None
 
 
 class Pipeline:
@@ -109,6 +112,10 @@ class Pipeline:
         self.summarizer = summarizer
         self._progress = progress
         self.priority = Prioritizer(store)
+        self._tokens: dict[int, frozenset[str]] = {}
+        # Word models per kind, with the (item, label) pairs they counted, so a
+        # new label adds one item's counts instead of recounting them all.
+        self._words: dict[ItemKind, tuple[set[tuple[int, str]], WordModel]] = {}
 
     def memory(self, kind: ItemKind) -> Memory:
         """The categories of one kind and the user's labelled items of it.
@@ -124,7 +131,28 @@ class Pipeline:
             for item_id, label, vector, title in self.store.labelled_embeddings(version)
             if label in names
         ]
-        return Memory(categories, examples)
+        return Memory(categories, examples, self._word_model(kind, examples))
+
+    def item_tokens(self, item_id: int, item: Item | None = None) -> frozenset[str]:
+        """An item's words for the word model (cached: an item's text does not change)."""
+        found = self._tokens.get(item_id)
+        if found is None:
+            item = item or self.store.item(item_id)
+            found = tokens(item.title, item.text, item.metadata.get("from", ""))
+            self._tokens[item_id] = found
+        return found
+
+    def _word_model(self, kind: ItemKind, examples: list[Example]) -> WordModel:
+        pairs = {(e.item_id, e.label) for e in examples}
+        counted, model = self._words.get(kind, (set(), WordModel()))
+        if not counted <= pairs:  # a label changed or went away: count again
+            counted, model = set(), WordModel()
+        for example in examples:
+            if (example.item_id, example.label) not in counted:
+                model.learn(self.item_tokens(example.item_id), example.label)
+                counted.add((example.item_id, example.label))
+        self._words[kind] = (counted, model)
+        return model
 
     def vector(self, item: Item) -> np.ndarray:
         """An item's embedding, computed and stored if missing."""
@@ -157,6 +185,8 @@ class Pipeline:
             categories=memory.categories,
             examples=memory.examples,
             text=f"{item.title}\n{item.text}",
+            words=memory.words,
+            tokens=self.item_tokens(item.id, item),
             signals=(
                 mail_signals(item.title, item.text, item.metadata, fields)
                 if item.kind == ItemKind.MAIL
