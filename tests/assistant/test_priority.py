@@ -125,3 +125,13 @@ def test_user_model_moves_the_sender_they_act_on_above_the_one_they_ignore(
     assert "a sender you rarely act on" in blog[0].priority_reasons
     threshold_ = fake_sift.pipeline.priority.threshold
     assert boss[0].priority >= threshold_ > blog[0].priority
+
+
+def test_engine_exposes_learning_and_the_important_threshold(
+    fake_sift: Sift, tmp_path: Path
+) -> None:
+    items = fake_sift.ingest([_inbox(tmp_path, 4)], summarize=False)
+    report = fake_sift.learn_priority(opens={items[0].id: 3})
+    assert report.version == "prior" and report.examples == 1
+    boss = next(i for i in items if "morgan" in i.metadata["from"])
+    assert fake_sift.is_important(boss) == (boss.priority >= 0.6)
