@@ -426,7 +426,7 @@ class Prioritizer:
         )
 
     def rescore(self, ids: list[int] | None = None) -> int:
-        """Recompute stored priorities (all ready items, or ``ids``); returns how many changed."""
+        """Recompute stored priorities (all ready items, or ``ids``); returns how many."""
         changed = []
         for row in self._db.item_rows(ids=ids):
             scored = self.score_row(row)
