@@ -40,6 +40,7 @@ from assistant.junk import JunkFilter
 from assistant.learning import Learner
 from assistant.mbox import forget_mbox_progress
 from assistant.pipeline import Pipeline
+from assistant.priority import PriorityReport
 from assistant.sources import kind_of
 from assistant.sources import scan
 from assistant.store import Store
@@ -661,6 +662,19 @@ class Sift:
         if name not in {c.name for c in self.store.categories()}:
             raise NotFoundError(f"no category {name!r}")
         self.store.delete_category(name)
+
+    # -- priority ------------------------------------------------------------
+
+    def learn_priority(self, opens: dict[int, int] | None = None) -> PriorityReport:
+        """Refit the per-user priority model (feedback, and ``opens``: item id -> times
+        opened) and rescore every item; the global prior serves until there is enough."""
+        if opens is not None:
+            self.pipeline.priority.set_opens(opens)
+        return self.pipeline.priority.learn()
+
+    def is_important(self, item: Item) -> bool:
+        """Whether an item's priority reaches this user's "important" threshold."""
+        return item.priority >= self.pipeline.priority.threshold
 
     def stats(self) -> dict[str, Any]:
         """Counts of items, suggestions and feedback."""

@@ -64,11 +64,65 @@ _GREETING = re.compile(
     r"^(?:hi|hello|dear|hey)\s+([A-Z][a-z]+)\b|^([\u4e00-\u9fff]{1,4})(?:您好|你好)"
 )
 _TRAILING_WORD = re.compile(r"\s+(?:in|at|on|by|for|to|and)$", re.IGNORECASE)
+# A sentence that asks the reader for something: a question, a polite or
+# imperative request, a proposal to act together, an offer to talk. Tuned on
+# half of the Parakweet email-intent set (bench/intent.py); the other half checks it.
+_QUESTION_MARK = re.compile(r"\?\s*[\"')\]]*\s*$|？")
 _REQUEST = re.compile(
-    r"\?|？|\b(?:can|could|would|will) you\b|\bplease\b|\blet me know\b|\bkindly\b"
-    r"|请|麻烦|能否|可否|可以.{0,8}吗",
+    r"\b(?:can|could|would|will|won't|wouldn't) (?:you|we|u)\b|\bplease\b|\bpls\b|\bkindly\b"
+    r"|\blet (?:me|us) know\b|\blet(?:'|’)?s\b|\bhow about\b|\bwhat about\b"
+    r"|\b(?:give|send|call|email|ping|page|tell|show|remind|forward) me\b|\bcall me\b"
+    r"|\b(?:you|we) (?:should|need to|must|will need to|might want to|may want to)\b"
+    r"|\b(?:need|needs) (?:to (?:know|discuss|talk|get|have|see|review|confirm)|your)\b"
+    r"|\bi(?:'|’)?d (?:like|love|appreciate)\b|\bi would (?:like|appreciate)\b"
+    r"|\bwould (?:like|appreciate|be (?:great|helpful|nice))\b"
+    r"|\b(?:appreciate|welcome) (?:it|your|any)\b"
+    r"|\b(?:to|and|then|can) discuss\b|\bget back to (?:me|us)\b|\bdon(?:'|’)?t hesitate\b"
+    r"|\bfeel free\b|\bmake sure\b|\bbe sure to\b|\bremember to\b|\bdon(?:'|’)?t forget\b"
+    r"|\bi was wondering\b|\bdo you (?:know|have|want|think)\b|\bare you (?:available|free|able)\b"
+    r"|\bwhen (?:can|could|would|will) you\b|\bi need you\b|\bwe need you\b"
+    r"|\b(?:join|meet|call) (?:us|me)\b|\bif you (?:want|would like|could|can) to\b"
+    r"|\bwould be (?:happy|glad) to\b|\b(?:your|any) (?:input|thoughts|feedback|comments)\b"
+    r"|请|麻烦|能否|可否|是否|可以.{0,8}吗|吗[。.]?$|呢[。.]?$|劳驾|务必|尽快",
     re.IGNORECASE,
 )
+# Imperatives: a sentence that opens (after a greeting or a name) with a verb
+# addressed to the reader.
+_IMPERATIVE = re.compile(
+    r"^(?:(?:hi|hey|hello|dear|ok|okay|so|also|and|then|but|fyi|note|guys|all)[\s,:;-]+)*"
+    r"(?:[A-Z][a-z]+[,:]\s+)?"
+    r"(?:call|send|forward|review|check|confirm|let|take|give|tell|schedule|set up|set|"
+    r"update|fill|reply|respond|sign|submit|return|bring|join|contact|email|attend|come|"
+    r"provide|advise|approve|add|prepare|make|get|find|look|read|print|fax|ask|plan|"
+    r"register|rsvp|remember|note|see|keep|try|use|call|go ahead|think about|talk|meet|"
+    r"do not|don't|stop|start|pick|put|mark|book|arrange|coordinate|circulate|resend|"
+    r"verify|complete|download|install|watch|enter|share|save)\b",
+    re.IGNORECASE,
+)
+
+
+# Boilerplate that reads like a request but asks for nothing now ("If you have
+# any questions, please contact us").
+_BOILERPLATE = re.compile(
+    r"^(?:if you (?:have|need|experience|are having) (?:any )?(?:questions?|problems?|trouble|"
+    r"concerns?|difficult(?:y|ies)|help)|for (?:more information|customer service|questions))"
+    r"|\bunsubscribe\b|\bsee you\b|\bto please\b",
+    re.IGNORECASE,
+)
+
+
+def is_request(sentence: str) -> bool:
+    """A sentence-level "needs a reply" signal: does it ask the reader for something?
+
+    A question, a request ("please", "could you", "let me know"), a proposal
+    ("let's", "how about"), or an imperative opening ("Send me the file").
+    """
+    text = sentence.strip()
+    if _QUESTION_MARK.search(text):
+        return True
+    if _BOILERPLATE.search(text):
+        return False
+    return bool(_REQUEST.search(text) or _IMPERATIVE.match(text))
 
 
 @dataclass(frozen=True, slots=True)
@@ -204,7 +258,7 @@ def extract_fields(title: str, text: str, metadata: dict[str, str], *, language:
         for span, when in found:
             cleaned = _TRAILING_WORD.sub("", span.strip())
             dates.append(FoundDate(cleaned, when.replace(tzinfo=None).isoformat(), deadline))
-        if _REQUEST.search(sentence) and len(requests) < 5:
+        if is_request(sentence) and len(requests) < 5:
             requests.append(sentence[:200])
     amounts = []
     for match in _AMOUNT.finditer(body):

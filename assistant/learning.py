@@ -57,6 +57,7 @@ class Learner:
             )
         if suggestion.kind == SuggestionKind.MARK_JUNK:
             self.mark_junk(item.id, junk=True)
+        self._sift.pipeline.priority.learn()
         return self._store.suggestion(suggestion_id)
 
     def reject(self, suggestion_id: int, *, correct: str | None = None) -> Suggestion:
@@ -78,6 +79,7 @@ class Learner:
             self.mark_junk(item.id, junk=False)
         if correct:
             self.label(item.id, correct)
+        self._sift.pipeline.priority.learn()
         return self._store.suggestion(suggestion_id)
 
     def label(self, item_id: int, category: str) -> Item:
@@ -101,6 +103,7 @@ class Learner:
                 model_version=self._sift.triage.version,
                 input_hash=item.content_hash,
             )
+        self._sift.pipeline.priority.learn()
         self._sift.pipeline.reclassify(self._store.item(item_id))
         report = self._sift.maybe_train()
         if report is None or not report.promoted:  # a promotion refreshed everything
@@ -132,6 +135,7 @@ class Learner:
                 model_version=filter_.version,
                 input_hash=item.content_hash,
             )
+        self._sift.pipeline.priority.learn()
         self._sift.pipeline.reclassify(self._store.item(item_id))
         return self._store.item(item_id)
 

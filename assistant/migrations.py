@@ -255,3 +255,22 @@ def m008_training(db: Database) -> None:
     table.add_column("rolled_back_at", str)  # type: ignore[union-attr]
     table.create_index(["task", "active"])  # type: ignore[union-attr]
     db.execute("UPDATE model_versions SET decision = 'promoted' WHERE decision IS NULL")
+
+
+@MIGRATIONS()
+def m009_priority(db: Database) -> None:
+    """Learned priority: per-user model versions, and each item's priority reasons."""
+    db["items"].add_column("priority_reasons", str)  # type: ignore[union-attr]
+    db["priority_models"].create(
+        {
+            "id": int,
+            "version": str,
+            "weights": str,  # JSON: feature name -> per-user weight
+            "threshold": float,  # score above which an item is "important"
+            "examples": int,
+            "metrics": str,  # JSON
+            "active": int,
+            "created_at": str,
+        },
+        pk="id",
+    )

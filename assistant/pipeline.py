@@ -18,12 +18,13 @@ from pathlib import Path
 import numpy as np
 
 from assistant.actions.folders import with_learned_folders
+from assistant.fields import Fields
 from assistant.fields import extract_fields
 from assistant.junk import JunkFilter
+from assistant.priority import Prioritizer
 from assistant.signals import mail_signals
 from assistant.store import Store
 from assistant.store import summary_json
-from assistant.suggest import priority
 from assistant.suggest import suggest
 from assistant.summarize import Summarizer
 from assistant.triage import Example
@@ -36,6 +37,8 @@ from assistant.types import JunkVerdict
 from assistant.types import Prediction
 from assistant.types import Progress
 from assistant.types import Summary
+from assistant.words import WordModel
+from assistant.words import tokens
 from models.base import Embedder
 
 log = logging.getLogger(__name__)
@@ -80,6 +83,7 @@ class Memory:
 
     categories: list[Category]
     examples: list[Example]
+    words: WordModel | None = None
 
 
 class Pipeline:
@@ -109,6 +113,11 @@ class Pipeline:
         self.junk = junk
         self.summarizer = summarizer
         self._progress = progress
+        self.priority = Prioritizer(store)
+        self._tokens: dict[int, frozenset[str]] = {}
+        # Word models per kind, with the (item, label) pairs they counted, so a
+        # new label adds one item's counts instead of recounting them all.
+        self._words: dict[ItemKind, tuple[set[tuple[int, str]], WordModel]] = {}
 
     def memory(self, kind: ItemKind) -> Memory:
         """The categories of one kind and the user's labelled items of it.
@@ -124,7 +133,28 @@ class Pipeline:
             for item_id, label, vector, title in self.store.labelled_embeddings(version)
             if label in names
         ]
-        return Memory(categories, examples)
+        return Memory(categories, examples, self._word_model(kind, examples))
+
+    def item_tokens(self, item_id: int, item: Item | None = None) -> frozenset[str]:
+        """An item's words for the word model (cached: an item's text does not change)."""
+        found = self._tokens.get(item_id)
+        if found is None:
+            item = item or self.store.item(item_id)
+            found = tokens(item.title, item.text, item.metadata.get("from", ""))
+            self._tokens[item_id] = found
+        return found
+
+    def _word_model(self, kind: ItemKind, examples: list[Example]) -> WordModel:
+        pairs = {(e.item_id, e.label) for e in examples}
+        counted, model = self._words.get(kind, (set(), WordModel()))
+        if not counted <= pairs:  # a label changed or went away: count again
+            counted, model = set(), WordModel()
+        for example in examples:
+            if (example.item_id, example.label) not in counted:
+                model.learn(self.item_tokens(example.item_id), example.label)
+                counted.add((example.item_id, example.label))
+        self._words[kind] = (counted, model)
+        return model
 
     def vector(self, item: Item) -> np.ndarray:
         """An item's embedding, computed and stored if missing."""
@@ -136,19 +166,31 @@ class Pipeline:
         self.store.set_embedding(item.id, vector, version)
         return vector
 
+    @staticmethod
+    def fields(item: Item) -> Fields:
+        """The item's deterministic fields (dates, amounts, requests...)."""
+        return extract_fields(item.title, item.text, item.metadata, language=item.language)
+
     def predict(
-        self, item: Item, vector: np.ndarray, memory: Memory | None = None
+        self,
+        item: Item,
+        vector: np.ndarray,
+        memory: Memory | None = None,
+        fields: Fields | None = None,
     ) -> tuple[Prediction, JunkVerdict]:
         """Category and junk verdict for one item (``memory``: of the item's kind)."""
         memory = memory or self.memory(item.kind)
+        fields = fields or self.fields(item)
         prediction = self.triage.predict(
             vector,
             kind=item.kind,
             categories=memory.categories,
             examples=memory.examples,
             text=f"{item.title}\n{item.text}",
+            words=memory.words,
+            tokens=self.item_tokens(item.id, item),
             signals=(
-                mail_signals(item.title, item.text, item.metadata)
+                mail_signals(item.title, item.text, item.metadata, fields)
                 if item.kind == ItemKind.MAIL
                 else ()
             ),
@@ -159,9 +201,15 @@ class Pipeline:
             verdict = NOT_FILTERED
         return prediction, verdict
 
-    def classified_fields(self, item: Item, prediction: Prediction, verdict: JunkVerdict) -> dict:
+    def classified_fields(
+        self,
+        item: Item,
+        prediction: Prediction,
+        verdict: JunkVerdict,
+        fields: Fields | None = None,
+    ) -> dict:
         """The item columns and suggestions that follow from a prediction."""
-        fields = extract_fields(item.title, item.text, item.metadata, language=item.language)
+        fields = fields or self.fields(item)
         drafts = suggest(
             kind=item.kind,
             title=item.title,
@@ -176,8 +224,19 @@ class Pipeline:
         drafts = with_learned_folders(self.store, item, drafts, self.embedder.info.version)
         version = f"{prediction.model_version}|{verdict.model_version}"
         self.store.replace_suggestions(item.id, [d.row(version) for d in drafts])
+        as_json = fields.as_json()
+        scored = self.priority.score(
+            item_id=item.id,
+            kind=str(item.kind),
+            metadata=item.metadata,
+            fields=as_json,
+            category=item.user_category or prediction.label,
+            is_junk=verdict.is_junk,
+            junk_probability=verdict.probability,
+            thread=item.thread,
+        )
         return {
-            "fields": json.dumps(fields.as_json(), ensure_ascii=False),
+            "fields": json.dumps(as_json, ensure_ascii=False),
             "category": prediction.label,
             "confidence": prediction.confidence,
             "category_clues": json.dumps(list(prediction.clues), ensure_ascii=False),
@@ -186,21 +245,17 @@ class Pipeline:
             "junk_probability": verdict.probability,
             "junk_clues": json.dumps(list(verdict.clues), ensure_ascii=False),
             "junk_model": verdict.model_version,
-            "priority": priority(
-                kind=item.kind,
-                text=item.text,
-                metadata=item.metadata,
-                category=prediction,
-                junk=verdict,
-            ),
+            "priority": scored.score,
+            "priority_reasons": json.dumps(list(scored.reasons), ensure_ascii=False),
         }
 
     def reclassify(self, item: Item, memory: Memory | None = None) -> None:
         """Predict again for one item (after feedback), keeping its state."""
         if item.state == ItemState.ERROR:
             return
-        prediction, verdict = self.predict(item, self.vector(item), memory)
-        self.store.update_item(item.id, **self.classified_fields(item, prediction, verdict))
+        fields = self.fields(item)
+        prediction, verdict = self.predict(item, self.vector(item), memory, fields)
+        self.store.update_item(item.id, **self.classified_fields(item, prediction, verdict, fields))
 
     def drain(self, *, summarize: bool, cancel: threading.Event | None = None) -> int:
         """Process every queued item; returns how many finished."""
@@ -212,6 +267,8 @@ class Pipeline:
     def _classify_all(self, *, summarize: bool, cancel: threading.Event | None) -> int:
         total = self.store.job_count()
         done = 0
+        # Sender and thread counts for priority: read once per run, not per item.
+        self.priority.forget_history()
         while not (cancel and cancel.is_set()):
             ids = self.store.pending_jobs("classify", BATCH)
             if not ids:
@@ -232,8 +289,9 @@ class Pipeline:
 
     def _classify_one(self, item: Item, memory: Memory, *, summarize: bool) -> None:
         try:
-            prediction, verdict = self.predict(item, self.vector(item), memory)
-            fields = self.classified_fields(item, prediction, verdict)
+            found = self.fields(item)
+            prediction, verdict = self.predict(item, self.vector(item), memory, found)
+            fields = self.classified_fields(item, prediction, verdict, found)
         except Exception as error:
             log.exception("classifying item %s failed", item.id)
             self._fail(item.id, f"classification failed: {error}")

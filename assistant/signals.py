@@ -13,9 +13,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from assistant.suggest import asks_question
-from assistant.suggest import first_amount
-from assistant.suggest import first_date_hint
+from assistant.fields import Fields
 
 NUDGE = 0.015
 
@@ -36,8 +34,12 @@ class Signal:
     nudges: dict[str, float]
 
 
-def mail_signals(title: str, text: str, metadata: dict[str, str]) -> list[Signal]:
-    """The structural signals one mail shows."""
+def mail_signals(title: str, text: str, metadata: dict[str, str], fields: Fields) -> list[Signal]:
+    """The structural signals one mail shows.
+
+    Requests, amounts and dates come from ``fields`` (``assistant.fields`` is
+    the one place that finds them).
+    """
     fired: list[Signal] = []
     sender = metadata.get("from", "")
     bulk = bool(metadata.get("list_unsubscribe")) or bool(_UNSUBSCRIBE.search(text[-1500:]))
@@ -63,10 +65,10 @@ def mail_signals(title: str, text: str, metadata: dict[str, str]) -> list[Signal
         )
     if _PROMO.search(f"{title}\n{text[:2000]}"):
         fired.append(Signal("talks of discounts or deals", {"promotion": NUDGE}))
-    if not bulk and not robot and asks_question(f"{title}\n{text}"):
+    if not bulk and not robot and fields.requests:
         fired.append(Signal("asks you a question", {"needs-reply": NUDGE}))
-    if first_amount(f"{title}\n{text[:3000]}"):
+    if fields.amounts:
         fired.append(Signal("mentions an amount of money", {"finance": NUDGE / 2}))
-    if first_date_hint(f"{title}\n{text[:3000]}") and not bulk:
+    if fields.dates and not bulk:
         fired.append(Signal("mentions a date or time", {"meeting": NUDGE / 2}))
     return fired

@@ -126,6 +126,7 @@ def _item(row: dict[str, Any]) -> Item:
         near_duplicate_of=row.get("near_duplicate_of"),
         fields=Fields.from_json(_loads(row["fields"], {})) if row.get("fields") else None,
         read=bool(row.get("read_at")),
+        priority_reasons=tuple(_loads(row.get("priority_reasons"), [])),
     )
 
 

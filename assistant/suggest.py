@@ -9,7 +9,6 @@ accepts and rejects is recorded and feeds the classifiers.
 from __future__ import annotations
 
 import json
-import re
 from dataclasses import dataclass
 from typing import Any
 
@@ -20,21 +19,6 @@ from assistant.types import ItemKind
 from assistant.types import JunkVerdict
 from assistant.types import Prediction
 from assistant.types import SuggestionKind
-
-_QUESTION = re.compile(
-    r"\?|？|\b(?:can|could|would|will) you\b|\bplease (?:let|send|confirm|review|reply)\b"
-    r"|请(?:回复|确认|告知|查看)|能否|可以.{0,6}吗",
-    re.IGNORECASE,
-)
-_DATE_HINT = re.compile(
-    r"\b(?:mon|tues|wednes|thurs|fri|satur|sun)day\b|\b\d{1,2}(?::\d{2})?\s?(?:am|pm)\b"
-    r"|\b\d{1,2}:\d{2}\b|\b(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.? \d{1,2}\b"
-    r"|周[一二三四五六日]|星期[一二三四五六日天]|\d{1,2}月\d{1,2}日|[上下]午|\d{1,2}点",
-    re.IGNORECASE,
-)
-_AMOUNT = re.compile(
-    r"(?:[$€£¥]|USD|EUR|GBP|CNY|RMB)\s?\d[\d,]*(?:\.\d{2})?|\d[\d,]*(?:\.\d{2})?\s?(?:元|USD|EUR)",
-)
 
 NOT_JUNK_BELOW = 0.75  # junk verdicts less sure than this also offer "not junk"
 
@@ -96,23 +80,6 @@ def article(word: str) -> str:
     return "An" if word[:1].lower() in "aeiou" else "A"
 
 
-def asks_question(text: str) -> bool:
-    """A sentence-level signal that the sender waits for an answer."""
-    return bool(_QUESTION.search(text[:3000]))
-
-
-def first_amount(text: str) -> str | None:
-    """The first money amount in the text, as written."""
-    match = _AMOUNT.search(text)
-    return match.group(0) if match else None
-
-
-def first_date_hint(text: str) -> str | None:
-    """The first date or time expression in the text, as written."""
-    match = _DATE_HINT.search(text)
-    return match.group(0) if match else None
-
-
 def suggest(
     *,
     kind: ItemKind,
@@ -127,10 +94,11 @@ def suggest(
 ) -> list[Draft]:
     """Suggested actions for one item, most useful first.
 
-    ``fields`` (dates, amounts) fill the calendar, bill and follow-up payloads
-    with resolved values; without them the text's first date or amount as
-    written is used. ``file_name`` and ``date`` (a document's own name and
-    time) let a counter-named document (scan0001.pdf) get a rename suggestion.
+    ``fields`` (dates, amounts, requests; ``assistant.fields`` is the one place
+    that finds them) fill the calendar, bill and follow-up payloads with
+    resolved values; without them no date, amount or request is known.
+    ``file_name`` and ``date`` (a document's own name and time) let a
+    counter-named document (scan0001.pdf) get a rename suggestion.
     """
     if junk.is_junk:
         drafts = [
@@ -183,24 +151,17 @@ def suggest(
         )
         return drafts
     unsubscribe = metadata.get("list_unsubscribe", "")
-    date_hint = first_date_hint(text)
-    amount = first_amount(text)
-    when = ""
-    due = ""
-    currency = ""
-    value = ""
-    if fields is not None:
-        if fields.dates:
-            date_hint, when = fields.dates[0].text, fields.dates[0].when
-        deadlines = [d for d in fields.dates if d.deadline]
-        if deadlines:
-            due = deadlines[0].when
-        if fields.amounts:
-            amount = fields.amounts[0].text
-            value, currency = str(fields.amounts[0].value), fields.amounts[0].currency
+    fields = fields or Fields()
+    date_hint = fields.dates[0].text if fields.dates else ""
+    when = fields.dates[0].when if fields.dates else ""
+    deadlines = [d for d in fields.dates if d.deadline]
+    due = deadlines[0].when if deadlines else ""
+    amount = fields.amounts[0].text if fields.amounts else ""
+    value = str(fields.amounts[0].value) if fields.amounts else ""
+    currency = fields.amounts[0].currency if fields.amounts else ""
     sender = metadata.get("from", "the sender")
     replies = label in FROM_CATEGORY[SuggestionKind.REPLY_DRAFT]
-    if replies or (label in {"personal", None} and asks_question(text)):
+    if replies or (label in {"personal", None} and fields.requests):
         drafts.append(
             Draft(
                 SuggestionKind.REPLY_DRAFT,
@@ -289,39 +250,3 @@ def suggest(
             )
         )
     return drafts
-
-
-def priority(
-    *,
-    kind: ItemKind,
-    text: str,
-    metadata: dict[str, str],
-    category: Prediction,
-    junk: JunkVerdict,
-    user_address: str | None = None,
-) -> float:
-    """An importance score in [0, 1] from simple, explainable features.
-
-    Junk scores 0; a direct question with a date scores high; bulk mail low.
-    """
-    if junk.is_junk:
-        return 0.0
-    weights = {
-        "needs-reply": 0.8,
-        "meeting": 0.7,
-        "finance": 0.6,
-        "personal": 0.6,
-        "fyi": 0.3,
-        "newsletter": 0.15,
-        "promotion": 0.1,
-    }
-    base = weights.get(category.label or "", 0.4 if kind == ItemKind.MAIL else 0.3)
-    if asks_question(text):
-        base += 0.1
-    if first_date_hint(text):
-        base += 0.05
-    if metadata.get("list_unsubscribe"):
-        base -= 0.1
-    if user_address and user_address.lower() in metadata.get("to", "").lower():
-        base += 0.05
-    return max(0.0, min(1.0, base))

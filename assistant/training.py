@@ -301,6 +301,18 @@ class HeadTraining:
             final = train_head(
                 np.stack([e.vector for e in every]), [e.label for e in every], config=config
             )
+            # Calibration (word weight, temperature, per-category thresholds) is
+            # fitted with the candidate on the held-out slice and travels with the head.
+            triage.head, triage.head_version = candidate, "candidate"
+            try:
+                final.calibration = triage.calibrate(
+                    sift.store.categories(),
+                    train,
+                    test,
+                    {e.item_id: sift.pipeline.item_tokens(e.item_id) for e in every},
+                ).as_json()
+            finally:
+                triage.head, triage.head_version = old_head, old_version
             path = f"{TASK}/{version}"
             publish_dir(sift.paths.heads / path, lambda folder: final.save(folder / HEAD_FILE))
             metrics["trained_on"] = len(every)

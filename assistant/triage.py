@@ -8,22 +8,34 @@ Three sources of evidence, combined into calibrated probabilities:
    moment ago moves the very next prediction: no training needed.
 3. **Head** — a small torch softmax head trained on the labelled embeddings by
    ``sift train`` and promoted only when it measures better on held-out data.
+4. **Words** — a naive Bayes model of the labelled items' words
+   (``assistant.words``), pooled log-linearly with the embedding evidence.
 
-Below ``threshold`` the classifier abstains ("unsure") rather than guess.
+The pool's weight, its temperature and per-category abstention thresholds
+are fitted on held-out labels when a head is trained (``calibrate``) and
+travel with the head. Below its threshold the classifier abstains ("unsure")
+rather than guess.
 """
 
 from __future__ import annotations
 
 import re
+from collections import Counter
+from collections.abc import Mapping
 from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
 
+from assistant.calibration import Calibration
+from assistant.calibration import fit as fit_calibration
+from assistant.calibration import mix
+from assistant.calibration import scale
 from assistant.signals import Signal
 from assistant.types import Category
 from assistant.types import ItemKind
 from assistant.types import Prediction
+from assistant.words import WordModel
 from models.base import Embedder
 from models.base import FloatArray
 from models.head import Head
@@ -69,6 +81,7 @@ class Triage:
         self._descriptions: dict[tuple[str, str], FloatArray] = {}
         self.head: Head | None = None
         self.head_version: str | None = None
+        self._calibration: tuple[int, Calibration] | None = None
 
     @property
     def version(self) -> str:
@@ -85,6 +98,17 @@ class Triage:
                 self._descriptions[(category.name, category.description)] = vector
         return np.stack([self._descriptions[(c.name, c.description)] for c in categories])
 
+    @property
+    def calibration(self) -> Calibration:
+        """The serving head's calibration (defaults without a head)."""
+        head = self.head
+        if head is None:
+            return Calibration()
+        key = id(head.calibration)  # a new head, or a new calibration for it
+        if self._calibration is None or self._calibration[0] != key:
+            self._calibration = (key, Calibration.from_json(head.calibration))
+        return self._calibration[1]
+
     def predict(
         self,
         vector: FloatArray,
@@ -94,6 +118,8 @@ class Triage:
         examples: Sequence[Example],
         text: str = "",
         signals: Sequence[Signal] = (),
+        words: WordModel | None = None,
+        tokens: frozenset[str] = frozenset(),
     ) -> Prediction:
         """Classify one embedded item.
 
@@ -104,10 +130,105 @@ class Triage:
             examples: the user's labelled items of this kind.
             text: the item's text, for word clues.
             signals: structural signals (unsubscribe header, robot sender...).
+            words: the word model of the labelled items of this kind.
+            tokens: the item's words (``assistant.words.tokens``).
         """
         pool = [c for c in categories if c.kind == kind]
         if not pool:
             return Prediction(None, 0.0, {}, ("no categories defined",), self.version)
+        names = [c.name for c in pool]
+        probabilities, nearest = self._embedding_evidence(vector, pool, examples, signals)
+        calibration = self.calibration if self._head_fits(names) else Calibration()
+        word_probs = self._word_evidence(words, tokens, names)
+        probabilities = scale(
+            mix(probabilities, word_probs, calibration.word_weight), calibration.temperature
+        )
+        best_index = int(np.argmax(probabilities))
+        confidence = float(probabilities[best_index])
+        needed = calibration.threshold(names[best_index], self.threshold)
+        label = names[best_index] if confidence >= needed else None
+        clues = self._clues(names[best_index], pool[best_index], nearest, text)
+        if word_probs is not None and words is not None:
+            top = words.clues(tokens, names[best_index], names)
+            if top:
+                clues += (f"words of {names[best_index]}: {', '.join(top)}",)
+        clues += tuple(s.clue for s in signals if s.nudges.get(names[best_index], 0.0) > 0)
+        if label is None:
+            runner_up = names[int(np.argsort(probabilities)[-2])] if len(names) > 1 else ""
+            clues = (
+                f"unsure: {names[best_index]} {confidence:.0%} vs {runner_up}",
+                *clues,
+            )
+        return Prediction(
+            label=label,
+            confidence=confidence,
+            scores={name: float(p) for name, p in zip(names, probabilities, strict=True)},
+            clues=clues,
+            model_version=self.version,
+        )
+
+    def calibrate(
+        self,
+        categories: Sequence[Category],
+        train: Sequence[Example],
+        test: Sequence[Example],
+        tokens: Mapping[int, frozenset[str]],
+    ) -> Calibration:
+        """Fit word weight, temperature and per-category thresholds on held-out examples.
+
+        The memory and the word model hold only ``train``; each ``test``
+        example is scored as a new item would be, with the head that serves
+        now. Fitted on the kind (mail or documents) with the most held-out
+        examples, whose categories compete with each other.
+        """
+        kinds = {c.name: c.kind for c in categories}
+        by_kind = Counter(kinds[e.label] for e in test if e.label in kinds)
+        if not by_kind:
+            return Calibration()
+        kind = by_kind.most_common(1)[0][0]
+        pool = [c for c in categories if c.kind == kind]
+        names = [c.name for c in pool]
+        memory = [e for e in train if kinds.get(e.label) == kind]
+        words = WordModel()
+        for example in memory:
+            words.learn(tokens.get(example.item_id, frozenset()), example.label)
+        embedding, word_rows, golds = [], [], []
+        for example in test:
+            if kinds.get(example.label) != kind:
+                continue
+            probabilities, _ = self._embedding_evidence(example.vector, pool, memory, ())
+            embedding.append(probabilities)
+            found = tokens.get(example.item_id, frozenset())
+            word_probs = self._word_evidence(words, found, names)
+            word_rows.append(word_probs if word_probs is not None else probabilities)
+            golds.append(names.index(example.label))
+        return fit_calibration(
+            np.stack(embedding),
+            np.stack(word_rows) if words.size else None,
+            golds,
+            names,
+            self.threshold,
+        )
+
+    def _head_fits(self, names: Sequence[str]) -> bool:
+        return self.head is not None and set(self.head.classes) <= set(names)
+
+    @staticmethod
+    def _word_evidence(
+        words: WordModel | None, tokens: frozenset[str], names: Sequence[str]
+    ) -> FloatArray | None:
+        if words is None or words.size == 0 or not tokens:
+            return None
+        return words.probabilities(tokens, names)
+
+    def _embedding_evidence(
+        self,
+        vector: FloatArray,
+        pool: Sequence[Category],
+        examples: Sequence[Example],
+        signals: Sequence[Signal],
+    ) -> tuple[FloatArray, dict[str, list[tuple[float, Example]]]]:
+        """Zero-shot, memory and head probabilities (before words and calibration)."""
         names = [c.name for c in pool]
         zero_shot = self._description_vectors(pool) @ vector + DESCRIPTION_OFFSET
         scores = zero_shot.copy()
@@ -128,7 +249,7 @@ class Triage:
             for index, name in enumerate(names):
                 scores[index] += signal.nudges.get(name, 0.0)
         probabilities = softmax(scores, TEMPERATURE)
-        if self.head is not None and set(self.head.classes) <= set(names):
+        if self.head is not None and self._head_fits(names):
             head_probs = self.head.predict_proba(vector[None, :])[0]
             mixed = np.zeros_like(probabilities)
             for index, name in enumerate(names):
@@ -137,24 +258,7 @@ class Triage:
             weight = min(0.6, len(usable) / (len(usable) + 30.0))
             probabilities = (1 - weight) * probabilities + weight * mixed
             probabilities = probabilities / probabilities.sum()
-        best_index = int(np.argmax(probabilities))
-        confidence = float(probabilities[best_index])
-        label = names[best_index] if confidence >= self.threshold else None
-        clues = self._clues(names[best_index], pool[best_index], nearest, text)
-        clues += tuple(s.clue for s in signals if s.nudges.get(names[best_index], 0.0) > 0)
-        if label is None:
-            runner_up = names[int(np.argsort(probabilities)[-2])] if len(names) > 1 else ""
-            clues = (
-                f"unsure: {names[best_index]} {confidence:.0%} vs {runner_up}",
-                *clues,
-            )
-        return Prediction(
-            label=label,
-            confidence=confidence,
-            scores={name: float(p) for name, p in zip(names, probabilities, strict=True)},
-            clues=clues,
-            model_version=self.version,
-        )
+        return probabilities, nearest
 
     def _clues(
         self,

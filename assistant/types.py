@@ -201,6 +201,7 @@ class Item:
     near_duplicate_of: int | None = None  # an earlier item with almost the same text
     fields: Fields | None = None  # dates, amounts, people, organisations, requests
     read: bool = False  # opened by the user (the GUI badges unread items)
+    priority_reasons: tuple[str, ...] = ()  # the features that weighed most on ``priority``
 
     @property
     def summary_text(self) -> str:

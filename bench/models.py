@@ -45,6 +45,7 @@ sys.path.insert(0, str(ROOT))
 
 from assistant import paths as paths_module  # noqa: E402
 from assistant.extract import extract_file  # noqa: E402
+from assistant.fields import extract_fields  # noqa: E402
 from assistant.mailparse import parse_message  # noqa: E402
 from assistant.mbox import iter_mbox  # noqa: E402
 from assistant.pipeline import BATCH  # noqa: E402
@@ -249,7 +250,14 @@ class SiftClassifier:
             vectors = self.embedder.embed(texts[start : start + BATCH])
             for item, vector in zip(items[start : start + BATCH], vectors, strict=True):
                 signals = (
-                    mail_signals(item.title, item.text, item.metadata)
+                    mail_signals(
+                        item.title,
+                        item.text,
+                        item.metadata,
+                        extract_fields(
+                            item.title, item.text, item.metadata, language=item.language
+                        ),
+                    )
                     if item.kind == ItemKind.MAIL
                     else ()
                 )

@@ -25,7 +25,8 @@ categories with neutral descriptions; Sift's starting mail categories are
 deleted first, as a user replacing the scheme would.
 
 An unsure verdict (``is_junk``/``category`` None, bogofilter ``U``) counts as
-wrong; the unsure rate is reported as well. Accuracy is cumulative over the
+wrong; the unsure rate is reported as well, and "sure-acc" is the accuracy
+over the verdicts that were not unsure (what abstaining buys). Accuracy is cumulative over the
 first 50, 200 and 1000 messages and over all of them. For the junk corpora
 "decided" is the overall accuracy with unsure verdicts settled at a score of
 0.5 (Sift's ``junk_probability``, bogofilter's spamicity), since the two
@@ -110,6 +111,11 @@ class Tally:
         if not self.decided or len(self.decided) != len(self.correct):
             return None
         return sum(self.decided) / len(self.decided)
+
+    def sure_accuracy(self) -> float | None:
+        """Accuracy over the verdicts that were not unsure (precision when it decides)."""
+        sure = [c for c, u in zip(self.correct, self.unsure, strict=True) if not u]
+        return sum(sure) / len(sure) if sure else None
 
     def unsure_rate(self) -> float | None:
         return sum(self.unsure) / len(self.unsure) if self.unsure else None
@@ -392,12 +398,13 @@ def report(result: Result) -> None:
     count = len(tallies[0].correct)
     kind = "junk" if corpus.junk else "categories"
     print(f"\n{corpus.name} ({kind}, {count} messages, {result.duplicates} already seen by Sift)")
-    heads = [f"@{n}" for n in CHECKPOINTS] + ["all", "decided", "unsure", "msgs/s"]
+    heads = [f"@{n}" for n in CHECKPOINTS] + ["all", "decided", "unsure", "sure-acc", "msgs/s"]
     print(f"{'system':<20}" + "".join(f"{h:>9}" for h in heads))
     for tally in tallies:
         cells = [_cell(tally.accuracy(n), 9) for n in CHECKPOINTS]
         cells += [_cell(tally.accuracy(), 9), _cell(tally.decided_accuracy(), 9)]
         cells.append(_cell(tally.unsure_rate(), 9))
+        cells.append(_cell(tally.sure_accuracy(), 9))
         cells.append(_cell(tally.rate(), 9, ".1f"))
         print(f"{tally.system:<20}" + "".join(cells))
     if len(tallies) == 2:
@@ -405,6 +412,7 @@ def report(result: Result) -> None:
         cells = [_ratio(sift.accuracy(n), other.accuracy(n), 9) for n in CHECKPOINTS]
         cells.append(_ratio(sift.accuracy(), other.accuracy(), 9))
         cells += [_ratio(sift.decided_accuracy(), other.decided_accuracy(), 9), f"{'':>9}"]
+        cells.append(_ratio(sift.sure_accuracy(), other.sure_accuracy(), 9))
         cells.append(_ratio(sift.rate(), other.rate(), 9))
         print(f"{'sift/' + other.system:<20}" + "".join(cells))
 

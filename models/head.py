@@ -54,6 +54,9 @@ class Head:
         self.classes = tuple(classes)
         self.config = config
         self.dim = dim
+        # How the app turns this head's evidence into confidence (fitted on
+        # held-out feedback by the trainer); opaque here, saved in the sidecar.
+        self.calibration: dict[str, Any] = {}
 
     def predict_proba(self, vectors: FloatArray) -> FloatArray:
         """Class probabilities, one row per embedding, columns in ``classes`` order."""
@@ -76,6 +79,7 @@ class Head:
             "dim": self.dim,
             "hidden": self.config.hidden,
             "weight_decay": self.config.weight_decay,
+            "calibration": self.calibration,
         }
         weights_tmp = path.with_name(path.name + ".part")
         meta_tmp = path.with_name(path.name + ".json.part")
@@ -180,4 +184,6 @@ def load_head(path: Path) -> Head:
         raise HeadLoadError(f"cannot load head {path}: {error}") from error
     module.eval()
     config = HeadConfig(hidden=int(meta["hidden"]), weight_decay=float(meta["weight_decay"]))
-    return Head(module, meta["classes"], config, int(meta["dim"]))
+    head = Head(module, meta["classes"], config, int(meta["dim"]))
+    head.calibration = dict(meta.get("calibration") or {})
+    return head

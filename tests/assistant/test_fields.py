@@ -45,3 +45,56 @@ def test_chinese_relative_and_absolute_dates() -> None:
 def test_round_trip_json() -> None:
     fields = extract_fields("Budget review", EN, HEADERS, language="en")
     assert Fields.from_json(fields.as_json()) == fields
+
+
+def test_requests_questions_proposals_and_imperatives_are_asks() -> None:
+    from assistant.fields import is_request
+
+    asks = [
+        "Could you review the draft before Friday",
+        "Let's schedule a call next week.",
+        "How about lunch today?",
+        "Send me the signed copy when you can.",
+        "Tim, call me when you land.",
+        "We need to discuss the Q3 numbers.",
+        "请在周五前回复。",
+        "你明天有空吗",
+    ]
+    not_asks = [
+        "The meeting went well and the numbers are final.",
+        "If you have any questions, please contact us at support@example.com.",
+        "See you on Monday.",
+        "They are sending me a brochure.",
+    ]
+    assert [s for s in asks if not is_request(s)] == []
+    assert [s for s in not_asks if is_request(s)] == []
+
+
+def test_suggestions_read_requests_dates_and_amounts_from_fields() -> None:
+    from assistant.suggest import suggest
+    from assistant.types import ItemKind
+    from assistant.types import JunkVerdict
+    from assistant.types import Prediction
+    from assistant.types import SuggestionKind
+
+    unsure = Prediction(None, 0.2, {}, (), "t")
+    clean = JunkVerdict(is_junk=False, probability=0.1, clues=(), model_version="t")
+    text = "Could you pay the invoice by Friday? The total is $40."
+    fields = extract_fields("Invoice", text, HEADERS, language="en")
+
+    def kinds(found: Fields | None, label: Prediction = unsure) -> set[SuggestionKind]:
+        drafts = suggest(
+            kind=ItemKind.MAIL, title="Invoice", text=text, metadata=HEADERS,
+            category=label, junk=clean, fields=found,
+        )  # fmt: skip
+        return {d.kind for d in drafts}
+
+    assert SuggestionKind.REPLY_DRAFT in kinds(fields)
+    assert SuggestionKind.REPLY_DRAFT not in kinds(Fields())  # the text alone is not read again
+    finance = Prediction("finance", 0.9, {}, (), "t")
+    bill = suggest(
+        kind=ItemKind.MAIL, title="Invoice", text=text, metadata=HEADERS,
+        category=finance, junk=clean, fields=fields,
+    )  # fmt: skip
+    record = next(d for d in bill if d.kind == SuggestionKind.RECORD_BILL)
+    assert record.payload["amount"] == "$40" and record.payload["due"].startswith("2026-11-27")

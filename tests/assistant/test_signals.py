@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import numpy as np
 
+from assistant.fields import Fields
+from assistant.fields import extract_fields
 from assistant.signals import mail_signals
 from assistant.triage import Triage
 from assistant.types import Category
@@ -12,7 +14,8 @@ from models.fake import FakeEmbedder
 
 
 def _clues(title: str, text: str, metadata: dict[str, str]) -> list[str]:
-    return [s.clue for s in mail_signals(title, text, metadata)]
+    fields = extract_fields(title, text, metadata, language="zh" if text[:1] >= "\u4e00" else "en")
+    return [s.clue for s in mail_signals(title, text, metadata, fields)]
 
 
 def test_list_mail_is_bulk_and_never_asks_a_question() -> None:
@@ -47,7 +50,9 @@ def test_signals_decide_close_calls_and_show_as_clues() -> None:
     ]
     vector = embedder.embed(["alpha"])[0]
     triage = Triage(embedder, threshold=0.0)
-    signals = mail_signals("Digest", "alpha", {"list_unsubscribe": "<mailto:x@example.com>"})
+    signals = mail_signals(
+        "Digest", "alpha", {"list_unsubscribe": "<mailto:x@example.com>"}, Fields()
+    )
     prediction = triage.predict(
         vector, kind=ItemKind.MAIL, categories=categories, examples=[], signals=signals
     )

@@ -56,6 +56,9 @@ def test_rounds_are_versioned_and_rolled_back(sift: Sift, tmp_path: Path) -> Non
     assert versions[1].metrics["hidden"] in (0, 64) and "weight_decay" in versions[1].metrics
     assert versions[1].embedder == "fake-embedder@1"
     assert sift.triage.head_version == "head-v2"
+    # the held-out slice also calibrated the promoted head, and that travels with it
+    calibration = sift.triage.head.calibration
+    assert calibration["temperature"] > 0 and 0 <= calibration["word_weight"] <= 1
 
     rolled = sift.rollback()
     assert rolled.version == "head-v1" and rolled.active

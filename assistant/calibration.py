@@ -1,0 +1,188 @@
+"""Calibrated confidence for triage, fitted on held-out feedback.
+
+A score only helps the user if "80 %" is right about 80 % of the time. The
+head, the memory and the word model are each over- or under-confident in
+their own way, so when a head is trained (``Learner.train``), the held-out
+slice of the user's labels fits:
+
+* the **word weight**: how much the word model counts against the
+  embedding evidence in the log-linear mixture;
+* a **temperature** for the mixture (Guo et al., 2017: one scalar that
+  divides the log-probabilities, chosen to minimise held-out log loss; it
+  never changes the ranking, only the confidence);
+* **per-category thresholds**: a category whose held-out precision at the
+  global threshold is poor must be surer before it is chosen, so "unsure"
+  replaces a wrong guess where guesses are bad.
+
+The result travels with the head (its JSON sidecar), so every model version
+carries its own calibration.
+"""
+
+from __future__ import annotations
+
+import itertools
+from collections.abc import Mapping
+from collections.abc import Sequence
+from dataclasses import dataclass
+from dataclasses import field
+from typing import Any
+
+import numpy as np
+
+from models.base import FloatArray
+
+DEFAULT_WORD_WEIGHT = 0.5
+TEMPERATURES = tuple(float(t) for t in np.geomspace(0.25, 4.0, 25))
+WORD_WEIGHTS = (0.0, 0.2, 0.35, 0.5, 0.65, 0.8)
+MIN_PRECISION = 0.5  # a category guessed right less often than this must be surer
+MIN_SUPPORT = 4  # held-out guesses of a category before its own threshold is set
+MAX_THRESHOLD = 0.9
+
+
+@dataclass(frozen=True, slots=True)
+class Calibration:
+    """How triage turns its evidence into a confidence, and when it abstains."""
+
+    temperature: float = 1.0
+    word_weight: float = DEFAULT_WORD_WEIGHT
+    thresholds: Mapping[str, float] = field(default_factory=dict)
+    ece_before: float | None = None
+    ece_after: float | None = None
+
+    def as_json(self) -> dict[str, Any]:
+        """A JSON-ready dict."""
+        return {
+            "temperature": self.temperature,
+            "word_weight": self.word_weight,
+            "thresholds": dict(self.thresholds),
+            "ece_before": self.ece_before,
+            "ece_after": self.ece_after,
+        }
+
+    @staticmethod
+    def from_json(data: Mapping[str, Any] | None) -> Calibration:
+        """The inverse of ``as_json``; missing keys take the defaults."""
+        data = data or {}
+        return Calibration(
+            temperature=float(data.get("temperature", 1.0)),
+            word_weight=float(data.get("word_weight", DEFAULT_WORD_WEIGHT)),
+            thresholds={str(k): float(v) for k, v in (data.get("thresholds") or {}).items()},
+            ece_before=data.get("ece_before"),
+            ece_after=data.get("ece_after"),
+        )
+
+    def threshold(self, name: str, default: float) -> float:
+        """The confidence ``name`` needs before it is chosen."""
+        return max(default, self.thresholds.get(name, default))
+
+
+def mix(embedding: FloatArray, words: FloatArray | None, weight: float) -> FloatArray:
+    """Log-linear pool of the embedding and word probabilities (log-probabilities out)."""
+    log_embedding = np.log(np.clip(embedding, 1e-9, 1.0))
+    if words is None or weight <= 0:
+        return log_embedding
+    return (1 - weight) * log_embedding + weight * np.log(np.clip(words, 1e-9, 1.0))
+
+
+def scale(log_probabilities: FloatArray, temperature: float) -> FloatArray:
+    """Softmax of log-probabilities divided by ``temperature``."""
+    scaled = np.asarray(log_probabilities, dtype=np.float64) / temperature
+    scaled = scaled - scaled.max(axis=-1, keepdims=True)
+    exp = np.exp(scaled)
+    return (exp / exp.sum(axis=-1, keepdims=True)).astype(np.float32)
+
+
+def log_loss(probabilities: FloatArray, golds: Sequence[int]) -> float:
+    """Mean negative log-likelihood of the gold classes."""
+    picked = probabilities[np.arange(len(golds)), list(golds)]
+    return float(-np.mean(np.log(np.clip(picked, 1e-9, 1.0))))
+
+
+def ece(probabilities: FloatArray, golds: Sequence[int], bins: int = 10) -> float:
+    """Expected calibration error: |accuracy - confidence| per confidence bin, weighted."""
+    if len(golds) == 0:
+        return 0.0
+    confidence = probabilities.max(axis=1)
+    correct = probabilities.argmax(axis=1) == np.asarray(golds)
+    edges = np.linspace(0.0, 1.0, bins + 1)
+    total = 0.0
+    for low, high in itertools.pairwise(edges):
+        inside = (confidence > low) & (confidence <= high)
+        if inside.any():
+            total += inside.mean() * abs(correct[inside].mean() - confidence[inside].mean())
+    return float(total)
+
+
+def fit_temperature(log_probabilities: FloatArray, golds: Sequence[int]) -> float:
+    """The temperature that minimises held-out log loss (grid search; one parameter)."""
+    return min(TEMPERATURES, key=lambda t: log_loss(scale(log_probabilities, t), golds))
+
+
+def category_thresholds(
+    probabilities: FloatArray,
+    golds: Sequence[int],
+    names: Sequence[str],
+    default: float,
+    *,
+    min_precision: float = MIN_PRECISION,
+) -> dict[str, float]:
+    """Per-category thresholds for categories whose held-out precision is poor.
+
+    For each category guessed at least ``MIN_SUPPORT`` times at the global
+    threshold with precision below ``min_precision``, the lowest higher
+    threshold at which its guesses reach that precision (or ``MAX_THRESHOLD``
+    when none does).
+    """
+    confidence = probabilities.max(axis=1)
+    guess = probabilities.argmax(axis=1)
+    right = guess == np.asarray(golds)
+    out: dict[str, float] = {}
+    for index, name in enumerate(names):
+        chosen = (guess == index) & (confidence >= default)
+        if chosen.sum() < MIN_SUPPORT or right[chosen].mean() >= min_precision:
+            continue
+        level = MAX_THRESHOLD
+        for candidate in sorted(set(confidence[chosen].tolist())):
+            above = chosen & (confidence >= candidate)
+            if above.sum() >= 2 and right[above].mean() >= min_precision:
+                level = min(MAX_THRESHOLD, float(candidate))
+                break
+        out[name] = level
+    return out
+
+
+def fit(
+    embedding: FloatArray,
+    words: FloatArray | None,
+    golds: Sequence[int],
+    names: Sequence[str],
+    default_threshold: float,
+) -> Calibration:
+    """Fit word weight, temperature and per-category thresholds on held-out rows.
+
+    Args:
+        embedding: held-out embedding-evidence probabilities, one row per item.
+        words: the word model's probabilities for the same rows (None: no word model).
+        golds: each row's gold class index into ``names``.
+        names: the classes, in column order.
+        default_threshold: the global abstention threshold.
+    """
+    weights = WORD_WEIGHTS if words is not None else (0.0,)
+    best: tuple[float, float, float] | None = None
+    for weight in weights:
+        pooled = mix(embedding, words, weight)
+        temperature = fit_temperature(pooled, golds)
+        loss = log_loss(scale(pooled, temperature), golds)
+        if best is None or loss < best[0]:
+            best = (loss, weight, temperature)
+    assert best is not None
+    _, weight, temperature = best
+    raw = scale(mix(embedding, words, DEFAULT_WORD_WEIGHT if words is not None else 0.0), 1.0)
+    calibrated = scale(mix(embedding, words, weight), temperature)
+    return Calibration(
+        temperature=temperature,
+        word_weight=weight,
+        thresholds=category_thresholds(calibrated, golds, names, default_threshold),
+        ece_before=ece(raw, golds),
+        ece_after=ece(calibrated, golds),
+    )
