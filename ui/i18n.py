@@ -169,6 +169,7 @@ ZH: dict[str, str] = {
     "Refresh now": "立即刷新",
     "Actions": "操作记录",
     "undone": "已撤销",
+    "rejected": "未采用",
 }
 
 _language = "en"

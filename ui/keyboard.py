@@ -13,8 +13,8 @@ from PySide6.QtCore import QObject
 from PySide6.QtCore import Qt
 from PySide6.QtCore import Slot
 
+from assistant.types import ActionRecord
 from assistant.types import SuggestionKind
-from ui import features
 from ui.i18n import tr
 from ui.shortcuts import ShortcutsDialog
 from ui.suggestion_card import SuggestionCard
@@ -94,15 +94,11 @@ class KeyboardActions(QObject):
 
     @Slot()
     def undo_last(self) -> None:
-        """Undo the last action (u), when the engine can."""
-        if not features.has("undo"):
-            self.window.show_message("Undo is not available in this version of the engine")
-            return
+        """Undo the last action (u)."""
         self.window.engine.call(lambda sift: sift.undo(), self._on_action_done)
 
-    def _on_action_done(self, result: object) -> None:
-        text = features.action_text(result) if result is not None else tr("Ready")
-        self.window.show_message(f"{tr('Undo')}: {text}")
+    def _on_action_done(self, record: ActionRecord) -> None:
+        self.window.show_message(f"{tr('Undo')}: {record.summary}")
         self.window.engine.load_items()
         item = self.window.current_item()
         if item is not None:  # an undone accept opens its suggestion again

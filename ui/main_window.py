@@ -4,8 +4,7 @@ It receives an ``EngineClient`` (wired in ``ui.app``), asks it for work with
 non-blocking calls and updates itself from the worker's signals, delivered by
 queued connections to the ``@Slot`` methods below. Floods of changed items
 are applied in slices of ``BATCH_MS`` (Picard's ``_process_callback_batch``).
-Engine features that other parts of the engine add later (undo, metrics,
-reading signals) are used when ``Sift`` has them: see ``ui.features``.
+Reading signals and the "read next" list go through ``ui.reading``.
 """
 
 from __future__ import annotations
@@ -29,7 +28,7 @@ from PySide6.QtWidgets import QWidget
 from assistant.types import Item
 from assistant.types import ItemState
 from assistant.types import Suggestion
-from ui import features
+from ui import reading
 from ui.client import EngineClient
 from ui.detail_pane import DetailPane
 from ui.i18n import tr
@@ -252,7 +251,7 @@ class MainWindow(QMainWindow):
         if self.searching:
             self.clear_search()
         if item_filter.kind == FilterKind.READ_NEXT:
-            self.engine.call(features.read_next, self._on_read_next)
+            self.engine.call(reading.read_next, self._on_read_next)
             return
         self.proxy.set_filter(item_filter)
 
@@ -293,7 +292,7 @@ class MainWindow(QMainWindow):
                 lambda sift: (item_id, sift.quoted_text(item_id), sift.attachments(item_id)),
                 self._on_extras,
             )
-            features.record_opened(self.engine, item_id)
+            reading.record_opened(self.engine, item_id)
         else:
             self.detail.set_suggestions(item.id, [])
 
@@ -301,7 +300,7 @@ class MainWindow(QMainWindow):
         if self._shown_at is not None:
             item_id, since = self._shown_at
             self._shown_at = None
-            features.record_dwell(self.engine, item_id, time.monotonic() - since)
+            reading.record_dwell(self.engine, item_id, time.monotonic() - since)
 
     def _on_extras(self, result: tuple[int, str, list[Item]]) -> None:
         self.detail.set_extras(*result)

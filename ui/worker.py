@@ -179,8 +179,8 @@ class EngineWorker(QObject):
             self._send_overview(sift, sift.items())
 
     def _send_overview(self, sift: Sift, items: list[Item]) -> None:
-        # Engines with actions keep accepted "read later" items on a list.
-        later = [e.item_id for e in sift.read_later()] if hasattr(sift, "read_later") else []
+        # Accepted "read later" suggestions keep their items on a list.
+        later = [e.item_id for e in sift.read_later()]
         overview = build_overview(
             items, sift.suggestions(), sift.sources(), sift.categories(), read_later=later
         )
