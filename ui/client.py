@@ -48,7 +48,7 @@ class EngineClient(QObject):
     _categories_requested = Signal()
     _ingest_requested = Signal(list, bool)
     _source_requested = Signal(str, bool)
-    _accept_requested = Signal(int)
+    _accept_requested = Signal(int, object)
     _reject_requested = Signal(int, str)
     _label_requested = Signal(int, str)
     _retry_requested = Signal(int)
@@ -163,9 +163,9 @@ class EngineClient(QObject):
         self._source_requested.emit(str(path), summarize)
 
     @Slot(int)
-    def accept(self, suggestion_id: int) -> None:
-        """Accept a suggestion (``feedback_recorded``)."""
-        self._accept_requested.emit(suggestion_id)
+    def accept(self, suggestion_id: int, *, edited_text: str | None = None) -> None:
+        """Accept a suggestion (``feedback_recorded``, then ``action_done``)."""
+        self._accept_requested.emit(suggestion_id, edited_text)
 
     @Slot(int)
     @Slot(int, str)

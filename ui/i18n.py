@@ -170,6 +170,9 @@ ZH: dict[str, str] = {
     "Actions": "操作记录",
     "undone": "已撤销",
     "rejected": "未采用",
+    "Digest": "每日摘要",
+    "Show the daily digest": "显示每日摘要",
+    "Done": "已完成",
 }
 
 _language = "en"

@@ -31,6 +31,7 @@ from assistant.types import Suggestion
 from ui import reading
 from ui.client import EngineClient
 from ui.detail_pane import DetailPane
+from ui.digest_view import DigestDialog
 from ui.i18n import tr
 from ui.icons import app_icon
 from ui.item_model import Column
@@ -120,6 +121,8 @@ class MainWindow(QMainWindow):
 
         self.status = StatusLine(self.statusBar(), self)
         self.status_label = self.status.label
+        self.status.undo_requested.connect(self.keys.undo)
+        self.digest_dialog: DigestDialog | None = None
         self.progress_bar = self.status.progress_bar
         self.shortcuts = install_shortcuts(self, self.keys)
         self._flush_timer = QTimer(self)
@@ -174,6 +177,7 @@ class MainWindow(QMainWindow):
         worker.suggestions_loaded.connect(self._on_suggestions_loaded)
         worker.categories_loaded.connect(self._on_categories_loaded)
         worker.feedback_recorded.connect(self._on_feedback_recorded)
+        worker.action_done.connect(self.status.show_action)
         worker.progress_changed.connect(self.status.on_progress)
         worker.busy_changed.connect(self.status.on_busy)
         worker.busy_changed.connect(self._on_busy_changed)
@@ -274,6 +278,22 @@ class MainWindow(QMainWindow):
         if not self.select_item(item_id):
             self.nav.choose(ALL_ITEMS)
             self.select_item(item_id)
+
+    @Slot()
+    def open_digest(self) -> None:
+        """Show today's digest; its ``sift://open`` links select items here."""
+        if self.digest_dialog is None:
+            self.digest_dialog = DigestDialog(self.engine, self)
+            self.digest_dialog.item_requested.connect(self._show_requested_item)
+        self.digest_dialog.refresh()
+        self.digest_dialog.show()
+        self.digest_dialog.raise_()
+
+    @Slot(int)
+    def _show_requested_item(self, item_id: int) -> None:
+        self._on_item_requested(item_id)
+        self.raise_()
+        self.activateWindow()
 
     @Slot(QItemSelection, QItemSelection)
     def _on_selection_changed(self, _selected: QItemSelection, _old: QItemSelection) -> None:

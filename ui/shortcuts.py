@@ -46,6 +46,7 @@ SHORTCUTS = (
     Shortcut("R", "reject_first", "Reject the first open suggestion"),
     Shortcut("E", "archive_current", "Archive the item"),
     Shortcut("U", "undo_last", "Undo the last action"),
+    Shortcut("D", "show_digest", "Show the daily digest"),
     Shortcut("/", "focus_search", "Search"),
     Shortcut("?", "show_shortcuts", "Show this sheet"),
 )

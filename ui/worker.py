@@ -59,6 +59,7 @@ class EngineWorker(QObject):
         suggestions_loaded(int, list): an item id and its open ``Suggestion`` objects.
         categories_loaded(list): every ``Category``.
         feedback_recorded(object): the decided ``Suggestion``.
+        action_done(object): the ``ActionRecord`` of an Accept (what was done, for Undo).
         progress_changed(object): a ``Progress`` of a long operation.
         busy_changed(bool): a long operation started or ended.
         trained(object): a ``TrainReport``.
@@ -79,6 +80,7 @@ class EngineWorker(QObject):
     suggestions_loaded = Signal(int, list)
     categories_loaded = Signal(list)
     feedback_recorded = Signal(object)
+    action_done = Signal(object)
     progress_changed = Signal(object)
     busy_changed = Signal(bool)
     trained = Signal(object)
@@ -336,15 +338,16 @@ class EngineWorker(QObject):
             sift.add_source(path)
         self.ingest([path], summarize)
 
-    @Slot(int)
-    def accept(self, suggestion_id: int) -> None:
-        """Accept a suggestion."""
+    @Slot(int, object)
+    def accept(self, suggestion_id: int, edited_text: str | None = None) -> None:
+        """Accept a suggestion and carry out its action (``edited_text``: the user's version)."""
         if (sift := self._ready()) is None:
             return
         with self._guard("accepting a suggestion"):
-            decided = sift.accept(suggestion_id)
-            self._after_feedback(sift, decided.item_id)
-            self.feedback_recorded.emit(decided)
+            record = sift.accept_action(suggestion_id, edited_text=edited_text)
+            self._after_feedback(sift, record.item_id)
+            self.feedback_recorded.emit(sift.store.suggestion(suggestion_id))
+            self.action_done.emit(record)
 
     @Slot(int, str)
     def reject(self, suggestion_id: int, correct: str) -> None:

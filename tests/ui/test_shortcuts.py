@@ -37,7 +37,7 @@ def test_every_shortcut_is_installed_and_listed(gui: Gui) -> None:
     """GIVEN the window THEN each shortcut exists and the sheet lists it."""
     assert set(gui.window.shortcuts) == {s.action for s in SHORTCUTS}
     sheet = ShortcutsDialog()
-    assert sheet.keys()[: len(SHORTCUTS)] == ["j", "k", "a", "r", "e", "u", "/", "?"]
+    assert sheet.keys()[: len(SHORTCUTS)] == ["j", "k", "a", "r", "e", "u", "d", "/", "?"]
     sheet.deleteLater()
 
 
