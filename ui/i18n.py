@@ -173,6 +173,7 @@ ZH: dict[str, str] = {
     "Digest": "每日摘要",
     "Show the daily digest": "显示每日摘要",
     "Done": "已完成",
+    "How this summary was made": "摘要的生成方式",
 }
 
 _language = "en"
