@@ -174,6 +174,9 @@ ZH: dict[str, str] = {
     "Show the daily digest": "显示每日摘要",
     "Done": "已完成",
     "How this summary was made": "摘要的生成方式",
+    "Preview draft": "预览草稿",
+    "Writing the draft…": "正在写草稿…",
+    "Use this draft (your edits included)": "使用此草稿（包括你的修改）",
 }
 
 _language = "en"

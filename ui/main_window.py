@@ -9,6 +9,7 @@ Reading signals and the "read next" list go through ``ui.reading``.
 
 from __future__ import annotations
 
+import threading
 import time
 
 from PySide6.QtCore import QItemSelection
@@ -131,7 +132,9 @@ class MainWindow(QMainWindow):
         self._flush_timer.timeout.connect(self._flush_changes)
 
         d = self.detail
-        d.suggestion_accepted.connect(engine.accept)
+        d.suggestion_accepted.connect(self._on_suggestion_accepted)
+        d.draft_requested.connect(self._on_draft_requested)
+        self._draft_cancel: threading.Event | None = None
         d.suggestion_rejected.connect(engine.reject)
         d.category_chosen.connect(engine.label)
         d.retry_requested.connect(engine.retry)
@@ -178,6 +181,8 @@ class MainWindow(QMainWindow):
         worker.categories_loaded.connect(self._on_categories_loaded)
         worker.feedback_recorded.connect(self._on_feedback_recorded)
         worker.action_done.connect(self.status.show_action)
+        worker.draft_streamed.connect(self.detail.append_draft)
+        worker.draft_finished.connect(self.detail.finish_draft)
         worker.progress_changed.connect(self.status.on_progress)
         worker.busy_changed.connect(self.status.on_busy)
         worker.busy_changed.connect(self._on_busy_changed)
@@ -273,6 +278,20 @@ class MainWindow(QMainWindow):
     def _on_junk_marked(self, item_id: int, junk: bool) -> None:  # noqa: FBT001 - a slot
         self.engine.mark_junk(item_id, junk=junk)
 
+    @Slot(int, object)
+    def _on_suggestion_accepted(self, suggestion_id: int, edited_text: str | None) -> None:
+        self.engine.accept(suggestion_id, edited_text=edited_text)
+
+    @Slot(int)
+    def _on_draft_requested(self, suggestion_id: int) -> None:
+        self._cancel_draft()
+        self._draft_cancel = self.engine.write_draft(suggestion_id)
+
+    def _cancel_draft(self) -> None:
+        if self._draft_cancel is not None:
+            self._draft_cancel.set()  # the model stops; nothing is kept
+            self._draft_cancel = None
+
     @Slot(int)
     def _on_item_requested(self, item_id: int) -> None:
         if not self.select_item(item_id):
@@ -299,6 +318,7 @@ class MainWindow(QMainWindow):
     def _on_selection_changed(self, _selected: QItemSelection, _old: QItemSelection) -> None:
         item = self.current_item()
         self._left_item()
+        self._cancel_draft()
         self.detail.show_item(item)
         if item is None:
             return

@@ -60,6 +60,8 @@ class EngineWorker(QObject):
         categories_loaded(list): every ``Category``.
         feedback_recorded(object): the decided ``Suggestion``.
         action_done(object): the ``ActionRecord`` of an Accept (what was done, for Undo).
+        draft_streamed(int, str): a suggestion id and the next piece of its reply draft.
+        draft_finished(int, str): a suggestion id and its reply draft, to edit.
         progress_changed(object): a ``Progress`` of a long operation.
         busy_changed(bool): a long operation started or ended.
         trained(object): a ``TrainReport``.
@@ -81,6 +83,8 @@ class EngineWorker(QObject):
     categories_loaded = Signal(list)
     feedback_recorded = Signal(object)
     action_done = Signal(object)
+    draft_streamed = Signal(int, str)
+    draft_finished = Signal(int, str)
     progress_changed = Signal(object)
     busy_changed = Signal(bool)
     trained = Signal(object)
@@ -348,6 +352,18 @@ class EngineWorker(QObject):
             self._after_feedback(sift, record.item_id)
             self.feedback_recorded.emit(sift.store.suggestion(suggestion_id))
             self.action_done.emit(record)
+
+    @Slot(int, object)
+    def write_draft(self, suggestion_id: int, cancel: threading.Event) -> None:
+        """Write (or fetch the kept) reply draft of a suggestion, streaming it."""
+        if (sift := self._ready()) is None:
+            return
+        with self._guard("writing a reply draft"):
+            batcher = TokenBatcher(lambda text: self.draft_streamed.emit(suggestion_id, text))
+            text = sift.draft_text(suggestion_id, on_token=batcher.add, cancel=cancel)
+            batcher.flush()
+            if not cancel.is_set():  # a cancelled run gives the bare template
+                self.draft_finished.emit(suggestion_id, text)
 
     @Slot(int, str)
     def reject(self, suggestion_id: int, correct: str) -> None:

@@ -66,7 +66,11 @@ def test_a_and_r_decide_the_first_open_suggestion(
     found = ingest(qtbot, gui, [inbox], rows=2)
     mail = next(item for item in found if item.kind == ItemKind.MAIL)
     click_item(qtbot, gui, mail.id)
-    first = wait_for_cards(qtbot, gui)[0].suggestion
+    card = wait_for_cards(qtbot, gui)[0]
+    first = card.suggestion
+    if key == "a":  # a reply draft: the first a previews it
+        press(qtbot, gui, key)
+        qtbot.waitUntil(lambda: card.draft is not None, timeout=WAIT_MS)
     relay = Relay(gui.engine.worker.feedback_recorded)
     with qtbot.waitSignal(relay.received, timeout=WAIT_MS) as blocker:
         press(qtbot, gui, key)
@@ -126,7 +130,10 @@ def test_u_undoes_the_last_action(qtbot: QtBot, gui: Gui, inbox: Path) -> None:
     found = ingest(qtbot, gui, [inbox], rows=2)
     mail = next(item for item in found if item.kind == ItemKind.MAIL)
     click_item(qtbot, gui, mail.id)
-    first = wait_for_cards(qtbot, gui)[0].suggestion
+    card = wait_for_cards(qtbot, gui)[0]
+    first = card.suggestion
+    press(qtbot, gui, "a")  # previews the reply draft
+    qtbot.waitUntil(lambda: card.draft is not None, timeout=WAIT_MS)
     relay = Relay(gui.engine.worker.feedback_recorded)
     with qtbot.waitSignal(relay.received, timeout=WAIT_MS):
         press(qtbot, gui, "a")
