@@ -32,7 +32,7 @@ SNIPPET = 240  # characters of text shown when there is no summary
 
 _STYLE = """
 body { font: 15px/1.45 system-ui, sans-serif; max-width: 46em; margin: 2em auto; color: #222; }
-h1 { font-size: 1.3em; } .item { border-top: 1px solid #ddd; padding: .8em 0; }
+h1 { font-size: 1.3em; } .item { border-top: 1px solid #ddd; padding: .8em 0; margin-top: 12px; }
 .meta { color: #666; font-size: .9em; } .text { margin: .3em 0; }
 a.action { display: inline-block; margin: .2em .4em .2em 0; padding: .15em .6em;
   border: 1px solid #999; border-radius: 4px; text-decoration: none; color: #124; }
@@ -79,7 +79,7 @@ def _entry(entry: DigestEntry) -> str:
     )
     actions = "".join(
         f'<a class="action" href="sift://accept/{s.id}" title="{escape(s.reason)}">'
-        f"{escape(str(s.kind).replace('_', ' '))}</a><code>sift accept {s.id}</code> "
+        f"{escape(str(s.kind).replace('_', ' '))}</a> <code>sift accept {s.id}</code> "
         for s in entry.suggestions
     )
     return (

@@ -90,6 +90,7 @@ class DigestDialog(QDialog):
         super().__init__(parent)
         self.engine = engine
         self.digest: digest_module.Digest | None = None
+        self.day: str | None = None  # None: today
         self.confirm: QMessageBox | None = None
         self.setWindowTitle(f"Sift — {tr('Digest')}")
         self.browser = SafeBrowser(self)
@@ -106,9 +107,10 @@ class DigestDialog(QDialog):
         self.resize(720, 640)
 
     @Slot()
-    def refresh(self) -> None:
-        """Render today's digest on the engine thread, then show it."""
-        self.engine.call(render_digest, self.show_digest)
+    def refresh(self, day: str | None = None) -> None:
+        """Render a day's digest (default: today's) on the engine thread, then show it."""
+        self.day = day
+        self.engine.call(lambda sift: render_digest(sift, day), self.show_digest)
 
     def show_digest(self, result: tuple[digest_module.Digest, str]) -> None:
         """Show a rendered digest."""
@@ -137,7 +139,7 @@ class DigestDialog(QDialog):
             return
         suggestion = self.suggestion(number)
         if suggestion is None:  # decided since the digest was rendered
-            self.refresh()
+            self.refresh(self.day)
             return
         self._ask_accept(suggestion)
 
@@ -162,4 +164,4 @@ class DigestDialog(QDialog):
         if answer == QMessageBox.StandardButton.Yes:
             # The worker accepts and reports the action (with Undo) in the status line.
             self.engine.accept(suggestion_id)
-            self.engine.call(render_digest, self.show_digest)
+            self.refresh(self.day)
