@@ -100,13 +100,12 @@ class DigestDialog(QDialog):
         self.refresh_button = buttons.addButton(
             tr("Refresh now"), QDialogButtonBox.ButtonRole.ActionRole
         )
-        self.refresh_button.clicked.connect(self.refresh)
+        self.refresh_button.clicked.connect(lambda: self.refresh(self.day))
         layout = QVBoxLayout(self)
         layout.addWidget(self.browser, 1)
         layout.addWidget(buttons)
         self.resize(720, 640)
 
-    @Slot()
     def refresh(self, day: str | None = None) -> None:
         """Render a day's digest (default: today's) on the engine thread, then show it."""
         self.day = day

@@ -73,6 +73,13 @@ def test_menu_opens_the_engine_digest(qtbot: QtBot, gui: Gui) -> None:
     assert dialog is not None
     qtbot.waitUntil(lambda: "Sift digest for" in dialog.browser.toPlainText(), timeout=WAIT_MS)
     assert dialog.isVisible()
+    dialog.refresh(day="2026-11-19")
+    qtbot.waitUntil(lambda: "2026-11-19" in dialog.browser.toPlainText(), timeout=WAIT_MS)
+    dialog.refresh_button.click()  # keeps the day shown
+    qtbot.waitUntil(lambda: dialog.day == "2026-11-19", timeout=WAIT_MS)
+    loaded = dialog.digest
+    qtbot.waitUntil(lambda: dialog.digest is not loaded, timeout=WAIT_MS)
+    assert dialog.digest is not None and dialog.digest.day == "2026-11-19"
 
 
 def test_other_links_are_never_opened(
