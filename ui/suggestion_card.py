@@ -226,13 +226,21 @@ class SuggestionCard(QFrame):
     def append_draft(self, text: str) -> None:
         """The next streamed piece of the reply draft."""
         if self.draft_box is not None and self.draft is None:
+            self._show_box()  # also on a card rebuilt while the draft streamed
             self.draft_box.moveCursor(QTextCursor.MoveOperation.End)
             self.draft_box.insertPlainText(text)
+
+    def _show_box(self) -> None:
+        if self.draft_box is not None and self.draft_box.isHidden():
+            self.set_pending()
+            self.draft_box.setReadOnly(True)
+            self.draft_box.show()
 
     def finish_draft(self, text: str) -> None:
         """The finished draft replaces the stream; the user may edit it, then Accept."""
         if self.draft_box is None:
             return
+        self._show_box()
         self.draft = text
         self.draft_box.setPlainText(text)
         self.draft_box.setReadOnly(False)

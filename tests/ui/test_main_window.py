@@ -91,21 +91,27 @@ def test_accept_records_feedback(qtbot: QtBot, gui: Gui, inbox: Path, home: Path
     assert gui.window.detail.title_label.text() == mail.title
     first = cards[0].suggestion
     assert first.kind == SuggestionKind.REPLY_DRAFT
-    card = cards[0]
+
+    def card() -> SuggestionCard:
+        # The cards may be rebuilt meanwhile (a reload): take the one shown now.
+        shown = gui.window.detail.card_of(first.id)
+        assert shown is not None
+        return shown
 
     relay = Relay(gui.engine.worker.feedback_recorded)
     streamed = Relay(gui.engine.worker.draft_streamed)
-    qtbot.mouseClick(card.accept_button, Qt.MouseButton.LeftButton)
-    assert card.draft_box is not None and card.draft_box.isVisible()
-    qtbot.waitUntil(lambda: card.draft is not None, timeout=WAIT_MS)
+    qtbot.mouseClick(card().accept_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: card().draft is not None, timeout=WAIT_MS)
+    box = card().draft_box
+    assert box is not None and box.isVisible()
     assert streamed.calls  # it came in pieces, as the model wrote it
     assert not relay.calls  # previewing decides nothing
-    assert card.draft_box.toPlainText() == card.draft
-    assert not card.draft_box.isReadOnly()
+    assert box.toPlainText() == card().draft
+    assert not box.isReadOnly()
     edited = "Hi Dana,\n\nYes, I will review it by Thursday.\n\nAlex"
-    card.draft_box.setPlainText(edited)
+    box.setPlainText(edited)
     with qtbot.waitSignal(relay.received, timeout=WAIT_MS) as blocker:
-        qtbot.mouseClick(card.accept_button, Qt.MouseButton.LeftButton)
+        qtbot.mouseClick(card().accept_button, Qt.MouseButton.LeftButton)
     assert blocker.args[0][0].id == first.id
     status = gui.window.status
     qtbot.waitUntil(lambda: not status.undo_button.isHidden(), timeout=WAIT_MS)
