@@ -4,10 +4,11 @@ As a view (``Digest``) and as a self-contained HTML file. Each suggestion in
 the file is a ``sift://accept/<suggestion id>`` link with the equivalent
 ``sift accept <suggestion id>`` command shown next to it for the terminal;
 each item title links to ``sift://open/<item id>``. Such a link does nothing
-by itself: a handler for the ``sift:`` scheme is being added to the GUI, which
-opens the item and asks the user to confirm before accepting anything, so a
-bare link never acts silently (until then the links are inert and the command
-is the way). Every piece of item text is HTML-escaped: mail is untrusted input.
+by itself: in the app's Digest view (``ui.digest_view``) an open link selects
+the item and an accept link first asks the user to confirm (showing the
+suggestion's kind and reason); every other link there is ignored. Opened in a
+browser, the links are inert and the command is the way. Every piece of item
+text is HTML-escaped: mail is untrusted input.
 Exporting never overwrites: an existing file goes to Sift's trash first.
 """
 
@@ -31,7 +32,7 @@ SNIPPET = 240  # characters of text shown when there is no summary
 
 _STYLE = """
 body { font: 15px/1.45 system-ui, sans-serif; max-width: 46em; margin: 2em auto; color: #222; }
-h1 { font-size: 1.3em; } .item { border-top: 1px solid #ddd; padding: .8em 0; }
+h1 { font-size: 1.3em; } .item { border-top: 1px solid #ddd; padding: .8em 0; margin-top: 12px; }
 .meta { color: #666; font-size: .9em; } .text { margin: .3em 0; }
 a.action { display: inline-block; margin: .2em .4em .2em 0; padding: .15em .6em;
   border: 1px solid #999; border-radius: 4px; text-decoration: none; color: #124; }
@@ -78,7 +79,7 @@ def _entry(entry: DigestEntry) -> str:
     )
     actions = "".join(
         f'<a class="action" href="sift://accept/{s.id}" title="{escape(s.reason)}">'
-        f"{escape(str(s.kind).replace('_', ' '))}</a><code>sift accept {s.id}</code> "
+        f"{escape(str(s.kind).replace('_', ' '))}</a> <code>sift accept {s.id}</code> "
         for s in entry.suggestions
     )
     return (
@@ -102,8 +103,8 @@ def render_html(digest: Digest) -> str:
         f"<title>Sift digest {escape(digest.day)}</title><style>{_STYLE}</style></head><body>"
         f"<h1>Sift digest for {escape(digest.day)}: {count} low-priority item"
         f"{'' if count == 1 else 's'}</h1>"
-        "<p class='meta'>Each button is a <code>sift://accept/ID</code> link: the Sift app "
-        "opens the item and asks you to confirm; the command next to it accepts in a "
+        "<p class='meta'>Each button is a <code>sift://accept/ID</code> link: the Sift app's "
+        "Digest view asks you to confirm first; the command next to it accepts in a "
         "terminal.</p>"
         f"{body}</body></html>\n"
     )

@@ -11,7 +11,6 @@ import logging
 import sys
 from collections.abc import Iterable
 from pathlib import Path
-from typing import Any
 
 from PySide6.QtCore import QObject
 from PySide6.QtCore import QSettings
@@ -28,7 +27,8 @@ from assistant.paths import resolve
 from assistant.settings import Settings
 from assistant.types import Item
 from assistant.types import ItemState
-from ui import features
+from assistant.types import Reminder
+from assistant.types import TrainReport
 from ui.client import EngineClient
 from ui.crash_dialog import CrashReporter
 from ui.dashboard import DashboardWindow
@@ -202,34 +202,23 @@ class Gui(QObject):
     @Slot()
     def _on_opened(self) -> None:
         self.engine.call(lambda sift: sift.settings, self.apply_settings)
-        if features.has("due_reminders"):
-            self.reminder_timer.start()
+        self.reminder_timer.start()
 
     def apply_settings(self, settings: Settings) -> None:
-        """Use new settings: watcher delay, notification threshold, training interval."""
+        """Use new settings: watcher delay, notification threshold, training checks."""
         self.settings = settings
         self.watcher.delay = settings.stability_seconds
-        if features.has("maybe_train"):
-            # The engine decides (interval, new labels); ask it often, train rarely.
-            self.train_timer.start(TRAIN_CHECK_MS)
-            return
-        hours = settings.train_interval_hours
-        if hours > 0:
-            self.train_timer.start(int(hours * 3_600_000))
-        else:
-            self.train_timer.stop()
+        # The engine decides (interval, new labels); ask it often, train rarely.
+        self.train_timer.start(TRAIN_CHECK_MS)
 
     @Slot()
     def check_training(self) -> None:
-        """Train when due: in the engine's background trainer when it has one."""
-        if features.has("maybe_train"):
-            self.engine.call(_maybe_train, self._on_training_checked)
-        else:
-            self.engine.train()
+        """Train when due, in the engine's background trainer."""
+        self.engine.call(_maybe_train, self._on_training_checked)
 
-    def _on_training_checked(self, report: object) -> None:
+    def _on_training_checked(self, report: TrainReport | None) -> None:
         if report is not None:
-            self.window.status.on_trained(report)  # type: ignore[arg-type]
+            self.window.status.on_trained(report)
             self.engine.load_items()
 
     @Slot()
@@ -290,19 +279,17 @@ class Gui(QObject):
 
     @Slot()
     def check_reminders(self) -> None:
-        """Notify about follow-ups that are due (engines with reminders)."""
-        if features.has("due_reminders"):
-            self.engine.call(lambda sift: sift.due_reminders(), self._on_reminders)
+        """Notify about follow-ups that are due."""
+        self.engine.call(lambda sift: sift.due_reminders(), self._on_reminders)
 
-    def _on_reminders(self, reminders: list[Any]) -> None:
+    def _on_reminders(self, reminders: list[Reminder]) -> None:
         for reminder in reminders:
-            key = getattr(reminder, "id", id(reminder))
-            if key in self._reminded:
+            if reminder.id in self._reminded:
                 continue
-            self._reminded.add(key)
-            item = self.window.model.row_of(getattr(reminder, "item_id", -1))
+            self._reminded.add(reminder.id)
+            item = self.window.model.row_of(reminder.item_id)
             title = self.window.model.item_at(item).title if item is not None else ""
-            note = getattr(reminder, "note", "") or str(reminder)
+            note = reminder.note or reminder.due_at
             self.tray.notify(f"{tr('Follow up')}: {title}" if title else tr("Follow up"), note)
 
 
@@ -382,9 +369,7 @@ def _stored_language(data_dir: Path | None) -> str:
         return ""
 
 
-def _maybe_train(sift: Sift) -> object:
+def _maybe_train(sift: Sift) -> TrainReport | None:
     # Engine thread: start a background round if due, and install a finished one.
     report = sift.maybe_train(background=True)
-    if features.has("poll_training"):
-        report = sift.poll_training() or report
-    return report
+    return sift.poll_training() or report

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import itertools
 import logging
+import threading
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -48,7 +49,8 @@ class EngineClient(QObject):
     _categories_requested = Signal()
     _ingest_requested = Signal(list, bool)
     _source_requested = Signal(str, bool)
-    _accept_requested = Signal(int)
+    _accept_requested = Signal(int, object)
+    _draft_requested = Signal(int, object)
     _reject_requested = Signal(int, str)
     _label_requested = Signal(int, str)
     _retry_requested = Signal(int)
@@ -74,6 +76,7 @@ class EngineClient(QObject):
         self._ingest_requested.connect(w.ingest)
         self._source_requested.connect(w.add_source)
         self._accept_requested.connect(w.accept)
+        self._draft_requested.connect(w.write_draft)
         self._reject_requested.connect(w.reject)
         self._label_requested.connect(w.label)
         self._retry_requested.connect(w.retry)
@@ -92,6 +95,7 @@ class EngineClient(QObject):
         # which is blocked in stop()'s wait().
         w.closed.connect(self.engine_thread.quit, Qt.ConnectionType.DirectConnection)
         self._stopped = False
+        self._draft_cancels: list[threading.Event] = []
 
     def start(self) -> None:
         """Start the thread and open the engine on it."""
@@ -163,9 +167,20 @@ class EngineClient(QObject):
         self._source_requested.emit(str(path), summarize)
 
     @Slot(int)
-    def accept(self, suggestion_id: int) -> None:
-        """Accept a suggestion (``feedback_recorded``)."""
-        self._accept_requested.emit(suggestion_id)
+    def accept(self, suggestion_id: int, *, edited_text: str | None = None) -> None:
+        """Accept a suggestion (``feedback_recorded``, then ``action_done``)."""
+        self._accept_requested.emit(suggestion_id, edited_text)
+
+    def write_draft(self, suggestion_id: int) -> threading.Event:
+        """Preview a reply draft (``draft_streamed``, ``draft_finished``).
+
+        Returns:
+            Set it to stop the model (the user moved on); stopping the engine sets it too.
+        """
+        cancel = threading.Event()
+        self._draft_cancels = [c for c in self._draft_cancels if not c.is_set()] + [cancel]
+        self._draft_requested.emit(suggestion_id, cancel)
+        return cancel
 
     @Slot(int)
     @Slot(int, str)
@@ -212,6 +227,8 @@ class EngineClient(QObject):
         """
         if not self._stopped:
             self._stopped = True
+            for cancel in self._draft_cancels:
+                cancel.set()
             self.worker.request_stop()
             if self.engine_thread.isRunning():
                 self._close_requested.emit()

@@ -1,16 +1,14 @@
 """The dashboard: what Sift learned, which models serve, and what it is doing now.
 
 ``collect_dashboard`` runs on the engine thread and returns a frozen
-``DashboardData``; the window only draws it. Engines with ``Sift.metrics``
-and ``Sift.model_versions`` supply the figures; older ones fall back to the
-feedback rows and the model table the store already has.
+``DashboardData``; the window only draws it. ``Sift.metrics`` gives the
+daily figures, ``Sift.model_versions`` the training history and
+``Sift.actions`` the action log (with undo).
 """
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass
-from typing import Any
 
 from PySide6.QtCore import Qt
 from PySide6.QtCore import Slot
@@ -27,9 +25,11 @@ from PySide6.QtWidgets import QVBoxLayout
 from PySide6.QtWidgets import QWidget
 
 from assistant.engine import Sift
+from assistant.types import ActionRecord
+from assistant.types import Decision
+from assistant.types import ModelVersion
 from assistant.types import Progress
 from assistant.types import Verdict
-from ui import features
 from ui.chart import LineChart
 from ui.client import EngineClient
 from ui.i18n import tr
@@ -51,7 +51,7 @@ class ModelVersionRow:
     created_at: str
     active: bool
     accuracy: float | None
-    decision: str = ""  # promoted / rejected, where the engine records it
+    decision: Decision = Decision.PROMOTED
 
 
 @dataclass(frozen=True, slots=True)
@@ -69,7 +69,7 @@ class DashboardData:
     acceptance: tuple[tuple[str, float], ...] = ()
     accuracy: tuple[tuple[str, float], ...] = ()
     versions: tuple[ModelVersionRow, ...] = ()
-    actions: tuple[Any, ...] = ()  # ActionRecord, newest first (engines that act)
+    actions: tuple[ActionRecord, ...] = ()  # newest first
     queue: int = 0
     items: int = 0
 
@@ -97,40 +97,15 @@ def acceptance_series(
     return series
 
 
-def _accuracy(metrics: Any) -> float | None:
-    if isinstance(metrics, str):
-        try:
-            metrics = json.loads(metrics or "{}")
-        except ValueError:
-            return None
-    if not isinstance(metrics, dict):
-        return None
-    for key in ("new_accuracy", "accuracy", "held_out_accuracy"):
-        if isinstance(metrics.get(key), int | float):
-            return float(metrics[key])
-    return None
-
-
-def _version_row(row: Any) -> ModelVersionRow:
-    """A ``ModelVersion`` (engines with training history) or a store row, as a table row."""
-    if isinstance(row, dict):
-        return ModelVersionRow(
-            task=str(row.get("task", "")),
-            version=str(row.get("version", "")),
-            created_at=str(row.get("created_at", ""))[:16].replace("T", " "),
-            active=bool(row.get("active")),
-            accuracy=_accuracy(row.get("metrics")),
-        )
-    accuracy = getattr(row, "new_accuracy", None)
-    if accuracy is None:
-        accuracy = _accuracy(getattr(row, "metrics", None))
+def _version_row(version: ModelVersion) -> ModelVersionRow:
+    """A ``ModelVersion`` as a table row."""
     return ModelVersionRow(
-        task=str(row.task),
-        version=str(row.version),
-        created_at=str(row.created_at)[:16].replace("T", " "),
-        active=bool(row.active),
-        accuracy=None if accuracy is None else float(accuracy),
-        decision=str(getattr(row, "decision", "") or ""),
+        task=version.task,
+        version=version.version,
+        created_at=version.created_at[:16].replace("T", " "),
+        active=version.active,
+        accuracy=version.new_accuracy,
+        decision=version.decision,
     )
 
 
@@ -141,14 +116,13 @@ def _series(buckets: tuple[str, ...], rates: tuple[float | None, ...]) -> list[t
 def collect_dashboard(sift: Sift) -> DashboardData:
     """Read the dashboard's figures (on the engine thread).
 
-    Engines with ``Sift.metrics`` give acceptance and category accuracy per
-    day from every decision; older ones give acceptance from the feedback
-    rows and accuracy per trained model version.
+    With a few days of metrics: acceptance and category accuracy per day
+    from every decision. Before that: acceptance per slice of the feedback
+    rows, and accuracy per trained model version.
     """
-    rows = sift.model_versions() if features.has("model_versions") else sift.store.model_versions()
-    versions = [_version_row(row) for row in rows]
-    metrics = sift.metrics() if features.has("metrics") else None
-    if metrics is not None and len(metrics.buckets) >= MIN_DAYS:
+    versions = [_version_row(version) for version in sift.model_versions()]
+    metrics = sift.metrics()
+    if len(metrics.buckets) >= MIN_DAYS:
         acceptance = _series(metrics.buckets, metrics.acceptance.rates)
         accuracy = _series(metrics.buckets, metrics.accuracy.rates)
     else:
@@ -161,7 +135,7 @@ def collect_dashboard(sift: Sift) -> DashboardData:
         acceptance=tuple(acceptance),
         accuracy=tuple(accuracy),  # type: ignore[arg-type]
         versions=tuple(reversed(versions)),
-        actions=tuple(sift.actions(limit=ACTIONS_SHOWN)) if features.has("actions") else (),
+        actions=tuple(sift.actions(limit=ACTIONS_SHOWN)),
         queue=int(counts["pending"]),
         items=int(counts["items"]),
     )
@@ -242,13 +216,9 @@ class DashboardWindow(QWidget):
         layout.addWidget(title)
         layout.addWidget(self.versions, 1)
         layout.addLayout(history_buttons)
-        if features.has("actions"):
-            layout.addWidget(QLabel(f"<b>{tr('Actions')}</b>", self))
-            layout.addWidget(self.actions_table, 1)
-            layout.addWidget(self.undo_button, 0, Qt.AlignmentFlag.AlignRight)
-        else:
-            self.actions_table.hide()
-            self.undo_button.hide()
+        layout.addWidget(QLabel(f"<b>{tr('Actions')}</b>", self))
+        layout.addWidget(self.actions_table, 1)
+        layout.addWidget(self.undo_button, 0, Qt.AlignmentFlag.AlignRight)
         layout.addLayout(progress)
         layout.addWidget(self.queue_label)
         self.resize(800, 700)
@@ -268,7 +238,8 @@ class DashboardWindow(QWidget):
         self.versions.setRowCount(len(data.versions))
         for n, row in enumerate(data.versions):
             accuracy = "—" if row.accuracy is None else f"{row.accuracy:.1%}"
-            state = "✓" if row.active else ("rejected" if row.decision == "rejected" else "")
+            rejected = row.decision == Decision.REJECTED
+            state = "✓" if row.active else (tr("rejected") if rejected else "")
             for column, text in enumerate((row.task, row.version, accuracy, row.created_at, state)):
                 self.versions.setItem(n, column, QTableWidgetItem(text))
         self.queue_label.setText(f"{tr('Queue')}: {data.queue} / {data.items} {tr('items')}")
@@ -282,26 +253,26 @@ class DashboardWindow(QWidget):
         self._update_rollback()
         self.actions_table.setRowCount(len(data.actions))
         for n, record in enumerate(data.actions):
-            state = tr("undone") if getattr(record, "undone_at", None) else ""
-            when = str(record.created_at)[:16].replace("T", " ")
-            for column, text in enumerate((when, str(record.summary), state)):
+            state = tr("undone") if record.undone else ""
+            when = record.created_at[:16].replace("T", " ")
+            for column, text in enumerate((when, record.summary, state)):
                 self.actions_table.setItem(n, column, QTableWidgetItem(text))
         self._update_undo()
 
-    def selected_action(self) -> Any:
+    def selected_action(self) -> ActionRecord | None:
         rows = self.actions_table.selectionModel().selectedRows()
         return self.data.actions[rows[0].row()] if rows else None
 
     @Slot()
     def _update_undo(self) -> None:
         record = self.selected_action()
-        self.undo_button.setEnabled(record is not None and not getattr(record, "undone_at", None))
+        self.undo_button.setEnabled(record is not None and not record.undone)
 
     @Slot()
     def undo_selected(self) -> None:
         """Undo the selected action (``Sift.undo(action_id)``)."""
         record = self.selected_action()
-        if record is None or not features.has("undo"):
+        if record is None:
             return
         action_id = record.id
         self.engine.call(lambda sift: sift.undo(action_id), self._after_rollback)
@@ -314,17 +285,16 @@ class DashboardWindow(QWidget):
     def _update_rollback(self) -> None:
         row = self.selected_version()
         self.rollback_button.setEnabled(
-            features.has("rollback")
-            and row is not None
+            row is not None
             and not row.active
-            and row.decision != "rejected"  # never served: nothing to go back to
+            and row.decision != Decision.REJECTED  # never served: nothing to go back to
         )
 
     @Slot()
     def rollback_selected(self) -> None:
-        """Serve the selected version again (engines with ``Sift.rollback``)."""
+        """Serve the selected version again (``Sift.rollback``)."""
         row = self.selected_version()
-        if row is None or not features.has("rollback"):
+        if row is None:
             return
         task, version = row.task, row.version
         self.engine.call(lambda sift: sift.rollback(task, version), self._after_rollback)

@@ -83,7 +83,9 @@ class DetailPane(QWidget):
     """Shows one item.
 
     Signals:
-        suggestion_accepted(int): a card's Accept, with the suggestion id.
+        suggestion_accepted(int, object): a card's Accept, with the suggestion id
+            and the user's text (an edited reply draft) or None.
+        draft_requested(int): a reply-draft card wants its draft previewed.
         suggestion_rejected(int, str): a card's Reject ("") or Correct… (a category).
         category_chosen(int, str): "Set category…" with the item id and a category.
         junk_marked(int, bool): "Junk" (True) or "Not junk" (False) for an item id.
@@ -92,7 +94,8 @@ class DetailPane(QWidget):
         item_requested(int): an attachment was clicked; show that item.
     """
 
-    suggestion_accepted = Signal(int)
+    suggestion_accepted = Signal(int, object)
+    draft_requested = Signal(int)
     suggestion_rejected = Signal(int, str)
     category_chosen = Signal(int, str)
     junk_marked = Signal(int, bool)
@@ -285,6 +288,7 @@ class DetailPane(QWidget):
             )
             card = SuggestionCard(suggestion, names, current, self, clues=tuple(clues[:3]))
             card.accepted.connect(self.suggestion_accepted)
+            card.draft_requested.connect(self.draft_requested)
             card.rejected.connect(self._on_card_rejected)
             card.corrected.connect(self.suggestion_rejected)
             self.cards_layout.addWidget(card)
@@ -332,6 +336,22 @@ class DetailPane(QWidget):
         self.fields_label.setText(found)
         self.summary.setVisible(item.state != ItemState.ERROR)
         self.summary.show_item(item)
+
+    def card_of(self, suggestion_id: int) -> SuggestionCard | None:
+        """The shown card of a suggestion."""
+        return next((c for c in self.cards if c.suggestion.id == suggestion_id), None)
+
+    @Slot(int, str)
+    def append_draft(self, suggestion_id: int, text: str) -> None:
+        """A streamed piece of a reply draft, for its card if still shown."""
+        if (card := self.card_of(suggestion_id)) is not None:
+            card.append_draft(text)
+
+    @Slot(int, str)
+    def finish_draft(self, suggestion_id: int, text: str) -> None:
+        """A finished reply draft, for its card if still shown."""
+        if (card := self.card_of(suggestion_id)) is not None:
+            card.finish_draft(text)
 
     def _clear_cards(self) -> None:
         for card in self.cards:

@@ -169,6 +169,14 @@ ZH: dict[str, str] = {
     "Refresh now": "立即刷新",
     "Actions": "操作记录",
     "undone": "已撤销",
+    "rejected": "未采用",
+    "Digest": "每日摘要",
+    "Show the daily digest": "显示每日摘要",
+    "Done": "已完成",
+    "How this summary was made": "摘要的生成方式",
+    "Preview draft": "预览草稿",
+    "Writing the draft…": "正在写草稿…",
+    "Use this draft (your edits included)": "使用此草稿（包括你的修改）",
 }
 
 _language = "en"

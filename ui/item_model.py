@@ -237,8 +237,8 @@ class ItemTableModel(QAbstractTableModel):
             self._items = list(items)
         else:
             self._items = sorted(items, key=self._key, reverse=self._descending)
-        # Engines that keep read marks send them with the item.
-        self.read_ids.update(i.id for i in self._items if getattr(i, "read", False))
+        # The engine keeps read marks and sends them with the item.
+        self.read_ids.update(i.id for i in self._items if i.read)
         self._rows = {item.id: row for row, item in enumerate(self._items)}
         self.endResetModel()
 
@@ -292,7 +292,7 @@ class ItemTableModel(QAbstractTableModel):
             self.endInsertRows()
             return False
         self._items[row] = item
-        if getattr(item, "read", False):
+        if item.read:
             self.read_ids.add(item.id)
         last = self.index(row, len(Column) - 1)
         self.dataChanged.emit(self.index(row, 0), last)

@@ -1,4 +1,4 @@
-"""What the keyboard shortcuts do: the slots behind j, k, a, r, e, u, / and ?.
+"""What the keyboard shortcuts do: the slots behind j, k, a, r, e, u, d, / and ?.
 
 Kept apart from the window's layout code; each action works on the main
 window's list and detail pane as a mouse user would (clicking a card's
@@ -13,8 +13,8 @@ from PySide6.QtCore import QObject
 from PySide6.QtCore import Qt
 from PySide6.QtCore import Slot
 
+from assistant.types import ActionRecord
 from assistant.types import SuggestionKind
-from ui import features
 from ui.i18n import tr
 from ui.shortcuts import ShortcutsDialog
 from ui.suggestion_card import SuggestionCard
@@ -94,25 +94,34 @@ class KeyboardActions(QObject):
 
     @Slot()
     def undo_last(self) -> None:
-        """Undo the last action (u), when the engine can."""
-        if not features.has("undo"):
-            self.window.show_message("Undo is not available in this version of the engine")
-            return
+        """Undo the last action (u)."""
         self.window.engine.call(lambda sift: sift.undo(), self._on_action_done)
 
-    def _on_action_done(self, result: object) -> None:
-        text = features.action_text(result) if result is not None else tr("Ready")
-        self.window.show_message(f"{tr('Undo')}: {text}")
-        self.window.engine.load_items()
+    def undo(self, action_id: int) -> None:
+        """Undo one action (the status line's Undo)."""
+        self.window.engine.call(lambda sift: sift.undo(action_id), self._on_action_done)
+
+    def _on_action_done(self, record: ActionRecord) -> None:
+        engine = self.window.engine
+        engine.load_items()
         item = self.window.current_item()
         if item is not None:  # an undone accept opens its suggestion again
-            self.window.engine.load_suggestions(item.id)
+            engine.load_suggestions(item.id)
+        # Said after the reload (the engine thread answers in order), so the
+        # item count that reload shows does not hide what was undone.
+        text = f"{tr('Undo')}: {record.summary}"
+        engine.call(lambda _sift: None, lambda _none: self.window.show_message(text))
 
     @Slot()
     def focus_search(self) -> None:
         """Put the cursor in the search box (/)."""
         self.window.search_box.setFocus(Qt.FocusReason.ShortcutFocusReason)
         self.window.search_box.selectAll()
+
+    @Slot()
+    def show_digest(self) -> None:
+        """Show today's digest (d)."""
+        self.window.open_digest()
 
     @Slot()
     def show_shortcuts(self) -> None:

@@ -4,12 +4,12 @@ It receives an ``EngineClient`` (wired in ``ui.app``), asks it for work with
 non-blocking calls and updates itself from the worker's signals, delivered by
 queued connections to the ``@Slot`` methods below. Floods of changed items
 are applied in slices of ``BATCH_MS`` (Picard's ``_process_callback_batch``).
-Engine features that other parts of the engine add later (undo, metrics,
-reading signals) are used when ``Sift`` has them: see ``ui.features``.
+Reading signals and the "read next" list go through ``ui.reading``.
 """
 
 from __future__ import annotations
 
+import threading
 import time
 
 from PySide6.QtCore import QItemSelection
@@ -29,9 +29,10 @@ from PySide6.QtWidgets import QWidget
 from assistant.types import Item
 from assistant.types import ItemState
 from assistant.types import Suggestion
-from ui import features
+from ui import reading
 from ui.client import EngineClient
 from ui.detail_pane import DetailPane
+from ui.digest_view import DigestDialog
 from ui.i18n import tr
 from ui.icons import app_icon
 from ui.item_model import Column
@@ -121,6 +122,8 @@ class MainWindow(QMainWindow):
 
         self.status = StatusLine(self.statusBar(), self)
         self.status_label = self.status.label
+        self.status.undo_requested.connect(self.keys.undo)
+        self.digest_dialog: DigestDialog | None = None
         self.progress_bar = self.status.progress_bar
         self.shortcuts = install_shortcuts(self, self.keys)
         self._flush_timer = QTimer(self)
@@ -129,7 +132,9 @@ class MainWindow(QMainWindow):
         self._flush_timer.timeout.connect(self._flush_changes)
 
         d = self.detail
-        d.suggestion_accepted.connect(engine.accept)
+        d.suggestion_accepted.connect(self._on_suggestion_accepted)
+        d.draft_requested.connect(self._on_draft_requested)
+        self._draft_cancel: threading.Event | None = None
         d.suggestion_rejected.connect(engine.reject)
         d.category_chosen.connect(engine.label)
         d.retry_requested.connect(engine.retry)
@@ -175,6 +180,9 @@ class MainWindow(QMainWindow):
         worker.suggestions_loaded.connect(self._on_suggestions_loaded)
         worker.categories_loaded.connect(self._on_categories_loaded)
         worker.feedback_recorded.connect(self._on_feedback_recorded)
+        worker.action_done.connect(self.status.show_action)
+        worker.draft_streamed.connect(self.detail.append_draft)
+        worker.draft_finished.connect(self.detail.finish_draft)
         worker.progress_changed.connect(self.status.on_progress)
         worker.busy_changed.connect(self.status.on_busy)
         worker.busy_changed.connect(self._on_busy_changed)
@@ -252,7 +260,7 @@ class MainWindow(QMainWindow):
         if self.searching:
             self.clear_search()
         if item_filter.kind == FilterKind.READ_NEXT:
-            self.engine.call(features.read_next, self._on_read_next)
+            self.engine.call(reading.read_next, self._on_read_next)
             return
         self.proxy.set_filter(item_filter)
 
@@ -270,16 +278,47 @@ class MainWindow(QMainWindow):
     def _on_junk_marked(self, item_id: int, junk: bool) -> None:  # noqa: FBT001 - a slot
         self.engine.mark_junk(item_id, junk=junk)
 
+    @Slot(int, object)
+    def _on_suggestion_accepted(self, suggestion_id: int, edited_text: str | None) -> None:
+        self.engine.accept(suggestion_id, edited_text=edited_text)
+
+    @Slot(int)
+    def _on_draft_requested(self, suggestion_id: int) -> None:
+        self._cancel_draft()
+        self._draft_cancel = self.engine.write_draft(suggestion_id)
+
+    def _cancel_draft(self) -> None:
+        if self._draft_cancel is not None:
+            self._draft_cancel.set()  # the model stops; nothing is kept
+            self._draft_cancel = None
+
     @Slot(int)
     def _on_item_requested(self, item_id: int) -> None:
         if not self.select_item(item_id):
             self.nav.choose(ALL_ITEMS)
             self.select_item(item_id)
 
+    @Slot()
+    def open_digest(self) -> None:
+        """Show today's digest; its ``sift://open`` links select items here."""
+        if self.digest_dialog is None:
+            self.digest_dialog = DigestDialog(self.engine, self)
+            self.digest_dialog.item_requested.connect(self._show_requested_item)
+        self.digest_dialog.refresh()
+        self.digest_dialog.show()
+        self.digest_dialog.raise_()
+
+    @Slot(int)
+    def _show_requested_item(self, item_id: int) -> None:
+        self._on_item_requested(item_id)
+        self.raise_()
+        self.activateWindow()
+
     @Slot(QItemSelection, QItemSelection)
     def _on_selection_changed(self, _selected: QItemSelection, _old: QItemSelection) -> None:
         item = self.current_item()
         self._left_item()
+        self._cancel_draft()
         self.detail.show_item(item)
         if item is None:
             return
@@ -293,7 +332,7 @@ class MainWindow(QMainWindow):
                 lambda sift: (item_id, sift.quoted_text(item_id), sift.attachments(item_id)),
                 self._on_extras,
             )
-            features.record_opened(self.engine, item_id)
+            reading.record_opened(self.engine, item_id)
         else:
             self.detail.set_suggestions(item.id, [])
 
@@ -301,7 +340,7 @@ class MainWindow(QMainWindow):
         if self._shown_at is not None:
             item_id, since = self._shown_at
             self._shown_at = None
-            features.record_dwell(self.engine, item_id, time.monotonic() - since)
+            reading.record_dwell(self.engine, item_id, time.monotonic() - since)
 
     def _on_extras(self, result: tuple[int, str, list[Item]]) -> None:
         self.detail.set_extras(*result)

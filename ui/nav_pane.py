@@ -20,7 +20,7 @@ from PySide6.QtWidgets import QTreeWidgetItem
 from PySide6.QtWidgets import QWidget
 
 from assistant.types import ItemKind
-from ui import features
+from ui import reading
 from ui.i18n import tr
 from ui.icons import icon
 from ui.overview import ALL_ITEMS
@@ -148,14 +148,12 @@ class NavPane(QTreeWidget):
             overview = self.overview
             views = self._section("Views")
             for kind, title, icon_name in VIEWS:
-                if kind == FilterKind.READ_NEXT and not features.has("read_next"):
-                    continue
                 if kind == FilterKind.ALL:
                     count = overview.total
                 elif kind == FilterKind.UNREAD:
                     count = self.unread
                 elif kind == FilterKind.READ_NEXT:
-                    count = min(self.unread, features.READ_NEXT_LIMIT)
+                    count = min(self.unread, reading.READ_NEXT_LIMIT)
                 else:
                     count = overview.counts.get(kind, 0)
                 self._row(views, tr(title), count, ItemFilter(kind), icon_name)

@@ -191,7 +191,17 @@ def _shoot(outdir: Path, home: Path, *, fake: bool, train: bool, timeout_s: int)
 
     def show_dash() -> None:
         gui.open_dashboard()
-        after(1500, lambda: (grab(gui.dashboard, "dashboard"), gui.dashboard.close(), keys()))
+        after(1500, lambda: (grab(gui.dashboard, "dashboard"), gui.dashboard.close(), digest()))
+
+    def digest() -> None:
+        gui.engine.call(_digest_day, show_digest)
+
+    def show_digest(day: str | None) -> None:
+        window.open_digest()
+        dialog = window.digest_dialog
+        assert dialog is not None
+        dialog.refresh(day)
+        after(1000, lambda: (grab(dialog, "digest"), dialog.close(), keys()))
 
     def keys() -> None:
         window.keys.show_shortcuts()
@@ -227,6 +237,14 @@ def _shoot(outdir: Path, home: Path, *, fake: bool, train: bool, timeout_s: int)
     gui.shutdown()
     sys.stdout.write(f"{len(saved)} screenshots in {outdir}\n")
     return code if saved else 1
+
+
+def _digest_day(sift: Sift) -> str | None:
+    """The sample's day with the fullest digest (today's is usually empty)."""
+    days = {(item.date or item.created_at)[:10] for item in sift.items()}
+    sizes = {day: len(sift.digest(day).entries) for day in days}
+    best = max(sorted(sizes), key=lambda day: sizes[day], default=None)
+    return best if best is not None and sizes[best] else None
 
 
 def _give_feedback(sift: object) -> None:

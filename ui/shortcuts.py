@@ -46,6 +46,7 @@ SHORTCUTS = (
     Shortcut("R", "reject_first", "Reject the first open suggestion"),
     Shortcut("E", "archive_current", "Archive the item"),
     Shortcut("U", "undo_last", "Undo the last action"),
+    Shortcut("D", "show_digest", "Show the daily digest"),
     Shortcut("/", "focus_search", "Search"),
     Shortcut("?", "show_shortcuts", "Show this sheet"),
 )
@@ -97,7 +98,11 @@ class ShortcutsDialog(QDialog):
         layout = QVBoxLayout(self)
         layout.addWidget(self.table)
         layout.addWidget(self.buttons)
-        self.resize(440, 360)
+        # Tall enough for every row (no scrolling a ten-line sheet), at any font size.
+        rows_height = len(rows) * self.table.verticalHeader().defaultSectionSize()
+        frame = 2 * self.table.frameWidth() + header.sizeHint().height()
+        self.table.setMinimumHeight(rows_height + frame)
+        self.resize(440, self.sizeHint().height())
 
     def keys(self) -> list[str]:
         """The keys listed, in order."""

@@ -2,7 +2,9 @@
 
 The card only emits signals; the detail pane passes them up to the main
 window, which hands them to the engine thread. The confidence level comes from
-a pure function, as Picard's ``similarity_to_level`` does.
+a pure function, as Picard's ``similarity_to_level`` does. A reply-draft
+card previews first: its first Accept asks for the draft, which streams into
+an editable box, and the second sends the user's version if they changed it.
 """
 
 from __future__ import annotations
@@ -10,17 +12,20 @@ from __future__ import annotations
 from PySide6.QtCore import Qt
 from PySide6.QtCore import Signal
 from PySide6.QtCore import Slot
+from PySide6.QtGui import QTextCursor
 from PySide6.QtWidgets import QComboBox
 from PySide6.QtWidgets import QDialog
 from PySide6.QtWidgets import QDialogButtonBox
 from PySide6.QtWidgets import QFrame
 from PySide6.QtWidgets import QHBoxLayout
 from PySide6.QtWidgets import QLabel
+from PySide6.QtWidgets import QPlainTextEdit
 from PySide6.QtWidgets import QPushButton
 from PySide6.QtWidgets import QVBoxLayout
 from PySide6.QtWidgets import QWidget
 
 from assistant.types import Suggestion
+from assistant.types import SuggestionKind
 from ui.i18n import tr
 
 HIGH = 0.8
@@ -109,12 +114,19 @@ class SuggestionCard(QFrame):
             the classifier's for the others).
 
     Signals:
-        accepted(int): Accept clicked, with the suggestion id.
+        accepted(int, object): Accept clicked, with the suggestion id and the
+            user's text (an edited reply draft; None otherwise).
+        draft_requested(int): a reply-draft card's first Accept: preview the draft.
         rejected(int): Reject clicked.
         corrected(int, str): Correct… confirmed with a category.
+
+    Attributes:
+        draft_box: a reply draft's editable preview (reply-draft cards only).
+        draft: the draft as written, once it finished streaming.
     """
 
-    accepted = Signal(int)
+    accepted = Signal(int, object)
+    draft_requested = Signal(int)
     rejected = Signal(int)
     corrected = Signal(int, str)
 
@@ -178,6 +190,15 @@ class SuggestionCard(QFrame):
         layout.addLayout(header)
         layout.addWidget(self.reason_label)
         layout.addWidget(self.clues_label)
+        self.draft: str | None = None
+        self.draft_box: QPlainTextEdit | None = None
+        if suggestion.kind == SuggestionKind.REPLY_DRAFT:
+            self.draft_box = QPlainTextEdit(self)
+            self.draft_box.setPlaceholderText(tr("Writing the draft…"))
+            self.draft_box.setMinimumHeight(120)
+            self.draft_box.hide()
+            self.accept_button.setText(tr("Preview draft"))
+            layout.addWidget(self.draft_box)
         layout.addLayout(buttons)
 
     def set_pending(self) -> None:
@@ -187,8 +208,46 @@ class SuggestionCard(QFrame):
 
     @Slot()
     def _on_accept(self) -> None:
+        box = self.draft_box
+        if box is not None and self.draft is None:
+            # First Accept on a reply: show the draft to read and edit, send nothing yet.
+            self.set_pending()
+            box.clear()
+            box.setReadOnly(True)  # until it has finished streaming
+            box.show()
+            self.draft_requested.emit(self.suggestion.id)
+            return
         self.set_pending()
-        self.accepted.emit(self.suggestion.id)
+        edited = None
+        if box is not None and box.toPlainText() != self.draft:
+            edited = box.toPlainText()
+        self.accepted.emit(self.suggestion.id, edited)
+
+    def append_draft(self, text: str) -> None:
+        """The next streamed piece of the reply draft."""
+        if self.draft_box is not None and self.draft is None:
+            self._show_box()  # also on a card rebuilt while the draft streamed
+            self.draft_box.moveCursor(QTextCursor.MoveOperation.End)
+            self.draft_box.insertPlainText(text)
+
+    def _show_box(self) -> None:
+        if self.draft_box is not None and self.draft_box.isHidden():
+            self.set_pending()
+            self.draft_box.setReadOnly(True)
+            self.draft_box.show()
+
+    def finish_draft(self, text: str) -> None:
+        """The finished draft replaces the stream; the user may edit it, then Accept."""
+        if self.draft_box is None:
+            return
+        self._show_box()
+        self.draft = text
+        self.draft_box.setPlainText(text)
+        self.draft_box.setReadOnly(False)
+        self.accept_button.setText(tr("Accept"))
+        self.accept_button.setToolTip(tr("Use this draft (your edits included)"))
+        for button in (self.accept_button, self.reject_button, self.correct_button):
+            button.setEnabled(button is not self.correct_button or bool(self._categories))
 
     @Slot()
     def _on_reject(self) -> None:

@@ -3,7 +3,8 @@
 The model writes JSON (``{"one_line": "...", "key_points": [...]}``); while it
 streams, ``readable_partial`` turns the JSON received so far into plain lines
 so the user reads words, not braces. When generation ends the finished
-``Summary`` replaces the stream.
+``Summary`` replaces the stream, with its notes (how it was made: parts of
+a long text left out, details the cross-check dropped) small and muted below.
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ import re
 from PySide6.QtCore import Qt
 from PySide6.QtCore import Signal
 from PySide6.QtCore import Slot
+from PySide6.QtGui import QPalette
 from PySide6.QtWidgets import QHBoxLayout
 from PySide6.QtWidgets import QLabel
 from PySide6.QtWidgets import QPushButton
@@ -27,6 +29,7 @@ from ui.i18n import tr
 # A JSON string literal, possibly cut off by the stream (no closing quote yet),
 # and whether a colon follows it (then it is a key, not a value).
 _STRING = re.compile(r'"((?:[^"\\]|\\.)*)("?)(\s*:)?')
+NOTE_SCALE = 0.85  # notes are supporting detail: a size smaller than the summary
 
 
 def _decode(body: str) -> str:
@@ -58,6 +61,16 @@ def _label(parent: QWidget) -> QLabel:
     return label
 
 
+def _note_label(parent: QWidget) -> QLabel:
+    # Smaller, in the palette's muted text colour (which follows dark mode).
+    label = _label(parent)
+    font = label.font()
+    font.setPointSizeF(font.pointSizeF() * NOTE_SCALE)
+    label.setFont(font)
+    label.setForegroundRole(QPalette.ColorRole.PlaceholderText)
+    return label
+
+
 class SummaryView(QWidget):
     """An item's summary, key points and to-dos, with a "Summarize again" button.
 
@@ -78,13 +91,15 @@ class SummaryView(QWidget):
         self.text_label = _label(self)
         self.points_label = _label(self)
         self.actions_label = _label(self)
+        self.notes_label = _note_label(self)
+        self.notes_label.setToolTip(tr("How this summary was made"))
         header = QHBoxLayout()
         header.addWidget(self.title_label, 1)
         header.addWidget(self.again_button)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addLayout(header)
-        for label in (self.text_label, self.points_label, self.actions_label):
+        for label in (self.text_label, self.points_label, self.actions_label, self.notes_label):
             layout.addWidget(label)
 
     def show_item(self, item: Item) -> None:
@@ -102,6 +117,7 @@ class SummaryView(QWidget):
         self.title_label.setToolTip("")
         self.points_label.setVisible(bool(summary and summary.key_points))
         self.actions_label.setVisible(bool(summary and summary.action_items))
+        self.notes_label.setVisible(bool(summary and summary.notes))
         if summary is None:
             self.text_label.setText("—")
             return
@@ -115,6 +131,7 @@ class SummaryView(QWidget):
         self.text_label.setText(summary.one_line)
         self.points_label.setText(f"{tr('Key points')}:\n" + _bullets(summary.key_points))
         self.actions_label.setText(f"{tr('To do')}:\n" + _bullets(summary.action_items, "→"))
+        self.notes_label.setText("\n".join(summary.notes))
 
     # -- streaming ---------------------------------------------------------
 
@@ -129,6 +146,7 @@ class SummaryView(QWidget):
         self.text_label.setText("…")
         self.points_label.hide()
         self.actions_label.hide()
+        self.notes_label.hide()
 
     def append(self, item_id: int, text: str) -> None:
         """The next streamed piece of ``item_id``'s summary."""

@@ -72,6 +72,8 @@ def build_menus(window: MainWindow) -> None:
     w.dashboard_action = action("Dashboard", w.dashboard_requested, shortcut="Ctrl+D")
     w.shortcuts_action = action("Shortcuts", w.keys.show_shortcuts)
     w.undo_action = action("Undo", w.keys.undo_last)
+    w.digest_action = action("Digest", w.keys.show_digest)
+    w.digest_action.setToolTip("Today's low-priority items with one-click actions (D)")
     w.quit_action = action("Quit", w.quit_requested, shortcut=QKeySequence.StandardKey.Quit)
 
     toolbar = w.addToolBar("Main")
@@ -96,7 +98,7 @@ def build_menus(window: MainWindow) -> None:
     file_menu.addSeparator()
     file_menu.addAction(w.quit_action)
     view_menu = bar.addMenu(tr("&View"))
-    for made in (w.dashboard_action, w.refresh_action, w.shortcuts_action):
+    for made in (w.dashboard_action, w.digest_action, w.refresh_action, w.shortcuts_action):
         view_menu.addAction(made)
     edit_menu = bar.addMenu(tr("&Edit"))
     edit_menu.addAction(w.undo_action)

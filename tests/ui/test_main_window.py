@@ -13,6 +13,7 @@ from assistant.store import Store
 from assistant.types import Item
 from assistant.types import ItemKind
 from assistant.types import ItemState
+from assistant.types import SuggestionKind
 from assistant.types import Verdict
 from tests.ui.conftest import WAIT_MS
 from tests.ui.relay import Relay
@@ -77,19 +78,48 @@ def test_window_basics(gui: Gui) -> None:
 
 
 def test_accept_records_feedback(qtbot: QtBot, gui: Gui, inbox: Path, home: Path) -> None:
-    """GIVEN ingested items WHEN the user clicks Accept on the first card
-    THEN an ``accept`` feedback row is stored for that suggestion."""
+    """GIVEN a mail whose first card is a reply draft WHEN the user clicks Accept
+    THEN the draft streams into an editable box first; WHEN they edit it and Accept
+    THEN the edited text is what the engine sends, an ``accept`` feedback row is stored,
+    and the status line says what was done with an Undo."""
+    from tests.ui.test_dialogs import engine_result
+
     found = ingest(qtbot, gui, [inbox], rows=2)
     mail = next(item for item in found if item.kind == ItemKind.MAIL)
     click_item(qtbot, gui, mail.id)
     cards = wait_for_cards(qtbot, gui)
     assert gui.window.detail.title_label.text() == mail.title
     first = cards[0].suggestion
+    assert first.kind == SuggestionKind.REPLY_DRAFT
+
+    def card() -> SuggestionCard:
+        # The cards may be rebuilt meanwhile (a reload): take the one shown now.
+        shown = gui.window.detail.card_of(first.id)
+        assert shown is not None
+        return shown
 
     relay = Relay(gui.engine.worker.feedback_recorded)
+    streamed = Relay(gui.engine.worker.draft_streamed)
+    qtbot.mouseClick(card().accept_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: card().draft is not None, timeout=WAIT_MS)
+    box = card().draft_box
+    assert box is not None and box.isVisible()
+    assert streamed.calls  # it came in pieces, as the model wrote it
+    assert not relay.calls  # previewing decides nothing
+    assert box.toPlainText() == card().draft
+    assert not box.isReadOnly()
+    edited = "Hi Dana,\n\nYes, I will review it by Thursday.\n\nAlex"
+    box.setPlainText(edited)
     with qtbot.waitSignal(relay.received, timeout=WAIT_MS) as blocker:
-        qtbot.mouseClick(cards[0].accept_button, Qt.MouseButton.LeftButton)
+        qtbot.mouseClick(card().accept_button, Qt.MouseButton.LeftButton)
     assert blocker.args[0][0].id == first.id
+    status = gui.window.status
+    qtbot.waitUntil(lambda: not status.undo_button.isHidden(), timeout=WAIT_MS)
+    (record, *_) = engine_result(qtbot, gui, lambda sift: sift.actions())
+    assert record.suggestion_id == first.id
+    assert record.detail["text"] == edited
+    assert record.detail["edited"] is True
+    assert status.label.text() == f"Done: {record.summary}"
     # The accepted suggestion is no longer open, so its card goes away.
     qtbot.waitUntil(
         lambda: all(card.suggestion.id != first.id for card in gui.window.detail.cards),

@@ -300,3 +300,29 @@ def test_read_later_view_keeps_accepted_items(qtbot: QtBot, gui: Gui) -> None:
     assert window.nav.count_of(later) == before
     window.nav.choose(later)
     assert suggestion.item_id in {i.id for i in window.visible_items()}
+
+
+def test_summary_notes_show_small_and_muted_under_the_summary(qtbot: QtBot) -> None:
+    """GIVEN a summary made from parts of a long text WHEN it is shown
+    THEN its notes appear under it, smaller and muted; a summary without notes hides them."""
+    from PySide6.QtGui import QPalette
+
+    from assistant.types import Summary
+    from ui.summary_view import SummaryView
+
+    view = SummaryView()
+    qtbot.addWidget(view)
+    view.item_id = 7
+    notes = ("summarized from 8 of 23 parts", "2 points dropped: not in the text")
+    view.finish(7, Summary("The budget is due Friday.", key_points=("Review it",), notes=notes))
+    label = view.notes_label
+    assert not label.isHidden()
+    assert label.text() == "\n".join(notes)
+    assert label.font().pointSizeF() < view.text_label.font().pointSizeF()
+    assert label.foregroundRole() == QPalette.ColorRole.PlaceholderText
+    layout = view.layout()
+    assert layout.indexOf(label) > layout.indexOf(view.actions_label)  # under the summary
+    view.begin_stream(7)
+    assert label.isHidden()  # a new summary is being written
+    view.finish(7, Summary("The budget is due Friday."))
+    assert label.isHidden()

@@ -33,11 +33,17 @@ def press(qtbot: QtBot, gui: Gui, key: str) -> None:
     qtbot.keyClicks(window.table, key)
 
 
+def previewed(gui: Gui, suggestion_id: int) -> bool:
+    """Whether the shown card of a reply suggestion has its draft (cards may be rebuilt)."""
+    card = gui.window.detail.card_of(suggestion_id)
+    return card is not None and card.draft is not None
+
+
 def test_every_shortcut_is_installed_and_listed(gui: Gui) -> None:
     """GIVEN the window THEN each shortcut exists and the sheet lists it."""
     assert set(gui.window.shortcuts) == {s.action for s in SHORTCUTS}
     sheet = ShortcutsDialog()
-    assert sheet.keys()[: len(SHORTCUTS)] == ["j", "k", "a", "r", "e", "u", "/", "?"]
+    assert sheet.keys()[: len(SHORTCUTS)] == ["j", "k", "a", "r", "e", "u", "d", "/", "?"]
     sheet.deleteLater()
 
 
@@ -67,6 +73,9 @@ def test_a_and_r_decide_the_first_open_suggestion(
     mail = next(item for item in found if item.kind == ItemKind.MAIL)
     click_item(qtbot, gui, mail.id)
     first = wait_for_cards(qtbot, gui)[0].suggestion
+    if key == "a":  # a reply draft: the first a previews it
+        press(qtbot, gui, key)
+        qtbot.waitUntil(lambda: previewed(gui, first.id), timeout=WAIT_MS)
     relay = Relay(gui.engine.worker.feedback_recorded)
     with qtbot.waitSignal(relay.received, timeout=WAIT_MS) as blocker:
         press(qtbot, gui, key)
@@ -127,6 +136,8 @@ def test_u_undoes_the_last_action(qtbot: QtBot, gui: Gui, inbox: Path) -> None:
     mail = next(item for item in found if item.kind == ItemKind.MAIL)
     click_item(qtbot, gui, mail.id)
     first = wait_for_cards(qtbot, gui)[0].suggestion
+    press(qtbot, gui, "a")  # previews the reply draft
+    qtbot.waitUntil(lambda: previewed(gui, first.id), timeout=WAIT_MS)
     relay = Relay(gui.engine.worker.feedback_recorded)
     with qtbot.waitSignal(relay.received, timeout=WAIT_MS):
         press(qtbot, gui, "a")

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import pytest
 from PySide6.QtCore import Qt
 from pytestqt.qtbot import QtBot
@@ -96,3 +98,30 @@ def test_correct_dialog_accepts_a_new_name(qtbot: QtBot) -> None:
     with qtbot.waitSignal(card.corrected, timeout=1000) as blocker:
         card.dialog.accept()
     assert blocker.args == [7, "lease"]
+
+
+@pytest.mark.gui
+@pytest.mark.parametrize("edit", [False, True])
+def test_reply_card_previews_then_sends_only_an_edited_text(qtbot: QtBot, *, edit: bool) -> None:
+    """GIVEN a reply-draft card WHEN Accept is clicked THEN it asks for the draft (no verdict);
+    once streamed, Accept sends None for the draft as written, or the user's edited text."""
+    suggestion = replace(make_suggestion(), kind=SuggestionKind.REPLY_DRAFT, payload={})
+    card = SuggestionCard(suggestion, [], "")
+    qtbot.addWidget(card)
+    assert card.draft_box is not None
+    with qtbot.waitSignal(card.draft_requested, timeout=1000) as asked:
+        qtbot.mouseClick(card.accept_button, Qt.MouseButton.LeftButton)
+    assert asked.args == [7]
+    assert not card.accept_button.isEnabled()  # no Accept while it streams
+    card.append_draft("Hi Dana, ")
+    card.append_draft("yes.")
+    assert card.draft_box.toPlainText() == "Hi Dana, yes."
+    assert card.draft_box.isReadOnly()
+    card.finish_draft("Hi Dana,\n\nYes.")
+    assert card.accept_button.isEnabled()
+    assert not card.draft_box.isReadOnly()
+    if edit:
+        card.draft_box.setPlainText("Hi Dana,\n\nYes, by Thursday.")
+    with qtbot.waitSignal(card.accepted, timeout=1000) as accepted:
+        qtbot.mouseClick(card.accept_button, Qt.MouseButton.LeftButton)
+    assert accepted.args == [7, "Hi Dana,\n\nYes, by Thursday." if edit else None]
