@@ -187,9 +187,33 @@ class Store:
 
     @contextmanager
     def atomic(self) -> Iterator[Database]:
-        """A transaction (a savepoint when nested), under the store's lock."""
-        with self._lock, self.db.atomic():
-            yield self.db
+        """A write transaction (a savepoint when nested), under the store's lock.
+
+        The outermost one is ``BEGIN IMMEDIATE``: it takes the write lock at
+        once, waiting up to the busy timeout. A deferred ``BEGIN`` that reads
+        first fails at once with "database is locked" when another process
+        (the trainer, a second ``sift`` command) committed in between, since
+        WAL cannot upgrade a stale read snapshot.
+        """
+        with self._lock:
+            conn = self.db.conn
+            if conn.in_transaction:
+                with self.db.atomic():
+                    yield self.db
+                return
+            conn.execute("BEGIN IMMEDIATE")
+            try:
+                yield self.db
+            except BaseException:
+                if conn.in_transaction:
+                    conn.execute("ROLLBACK")
+                raise
+            try:
+                conn.execute("COMMIT")
+            except BaseException:
+                if conn.in_transaction:
+                    conn.execute("ROLLBACK")
+                raise
 
     def close(self) -> None:
         """Close the connection (checkpointing the WAL)."""

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import threading
+import time
 from pathlib import Path
 
 from assistant.migrations import MIGRATIONS
@@ -83,3 +85,26 @@ def test_junk_token_counts_never_go_negative() -> None:
     store.add_token_counts(["a"], junk=True, delta=-1)
     store.add_token_counts(["a"], junk=True, delta=-1)
     assert store.token_counts(["a", "b"]) == {"a": (0, 0), "b": (1, 0)}
+
+
+def test_a_write_transaction_survives_another_process_committing_meanwhile(
+    tmp_path: Path,
+) -> None:
+    """GIVEN two connections to one file (the app and the trainer) WHEN one reads,
+    then writes, while the other commits in between THEN neither fails: the first
+    holds the write lock from its BEGIN, the second waits for it."""
+    path = tmp_path / "sift.db"
+    first, second = Store(path), Store(path)
+    try:
+        with first.atomic() as db:
+            first.get_meta("k")  # a read first: a deferred BEGIN would now hold a snapshot
+            other = threading.Thread(target=lambda: second.set_meta("k", "second"))
+            other.start()
+            time.sleep(0.3)  # the second connection tries to commit now
+            db["meta"].upsert({"key": "k", "value": "first"}, pk="key")
+        other.join(timeout=30)
+        assert not other.is_alive()
+        assert first.get_meta("k") == second.get_meta("k") == "second"
+    finally:
+        first.close()
+        second.close()
