@@ -135,8 +135,11 @@ class Sift:
         self.close()
 
     def close(self) -> None:
-        """Release models and close the database."""
+        """Release models and close the database (a background training round goes on)."""
         with self._lock:
+            if self._trainer is not None:
+                trainer_module.detach(self._trainer)
+                self._trainer = None
             if self._generator is not None:
                 self._generator.close()
             if self._embedder is not None:

@@ -32,6 +32,7 @@ import logging
 import os
 import subprocess
 import sys
+import threading
 import time
 from dataclasses import asdict
 from dataclasses import dataclass
@@ -243,6 +244,33 @@ def launch(paths: Paths, *, threads: int = 1) -> subprocess.Popen[bytes]:
             env=env,
             start_new_session=True,  # a Ctrl-C in the GUI's terminal does not kill it mid-write
         )
+
+
+_detached: set[subprocess.Popen[bytes]] = set()
+
+
+def detach(proc: subprocess.Popen[bytes]) -> None:
+    """Let a trainer outlive the ``Sift`` that started it, reaped by a daemon thread.
+
+    A round publishes atomically and the next ``Sift`` loads what it
+    promoted, so closing the app (or a CLI command ending) need not wait.
+    The thread keeps the ``Popen`` referenced until the process ends, so it is
+    neither left a zombie nor dropped while running.
+    """
+    if proc.poll() is not None:
+        return
+    _detached.add(proc)
+
+    def reap() -> None:
+        proc.wait()
+        _detached.discard(proc)
+
+    threading.Thread(target=reap, name=f"reap-trainer-{proc.pid}", daemon=True).start()
+
+
+def detached_count() -> int:
+    """Trainers handed over by closed ``Sift`` objects that still run."""
+    return len(_detached)
 
 
 def read_report(paths: Paths) -> TrainReport | None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import json
 import os
 import subprocess
@@ -14,6 +15,7 @@ import pytest
 
 from assistant import Sift
 from assistant import cli
+from assistant import trainer as trainer_module
 from assistant.errors import UserError
 from assistant.settings import Settings
 from assistant.trainer import LOCK_NAME
@@ -179,3 +181,18 @@ def test_models_cli_lists_and_rolls_back(
     assert cli.main(["models", "rollback", "--data-dir", home, "--json"]) == 0
     assert json.loads(capsys.readouterr().out)["version"] == "head-v1"
     assert cli.main(["models", "rollback", "category", "--to", "head-v9", "--data-dir", home]) == 2
+
+
+def test_a_detached_trainer_is_reaped_not_dropped_while_running() -> None:
+    """GIVEN a running subprocess handed over at close WHEN its owner drops it
+    THEN no 'still running' warning fires and it is reaped once it ends."""
+    proc = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(0.3)"])
+    pid = proc.pid
+    trainer_module.detach(proc)
+    del proc
+    gc.collect()  # a dropped running Popen would warn here (warnings are errors)
+    deadline = time.monotonic() + 10
+    while trainer_module.detached_count() and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert trainer_module.detached_count() == 0
+    assert not trainer_module.pid_alive(pid)
