@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import random
+import shutil
 import signal
 import subprocess
 import sys
@@ -56,6 +57,20 @@ def predictions(sift: Sift, ids: list[int]) -> list[tuple[str, list[float]]]:
     return out
 
 
+def start_driver(home: Path) -> subprocess.Popen[str]:
+    """A trainer round on ``home`` in a subprocess, returned once it has imported torch."""
+    proc = subprocess.Popen(
+        [sys.executable, "-c", DRIVER, str(home)],
+        cwd=ROOT,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    assert proc.stdout is not None
+    assert proc.stdout.readline().strip() == "ready"
+    return proc
+
+
 @pytest.mark.slow
 def test_killed_trainer_keeps_the_old_model_and_every_feedback_row(tmp_path: Path) -> None:
     """GIVEN a promoted head-v1 and new labels
@@ -71,23 +86,26 @@ def test_killed_trainer_keeps_the_old_model_and_every_feedback_row(tmp_path: Pat
         before = predictions(sift, probe)
         labelled_items(sift, tmp_path / "b", per_topic=20, seed=1, quiet=True)
         spare = labelled_items(sift, tmp_path / "c", per_topic=len(SEEDS), seed=2, label=False)
+    # How long an uninterrupted round takes here (on a copy), so that the kills
+    # land at random points inside a round rather than before or after it.
+    reference = tmp_path / "reference"
+    shutil.copytree(home, reference)
+    dry = start_driver(reference)
+    started = time.monotonic()
+    out, _ = dry.communicate(timeout=300)
+    duration = time.monotonic() - started
+    assert dry.returncode == 0 and "done" in out, out
     rng = random.Random(20261125)
     killed = in_round = 0
     for round_number, _seed in enumerate(SEEDS):
-        proc = subprocess.Popen(
-            [sys.executable, "-c", DRIVER, str(home)],
-            cwd=ROOT,
-            stdout=subprocess.PIPE,
-            stderr=subprocess.PIPE,
-            text=True,
-        )
-        assert proc.stdout is not None
-        assert proc.stdout.readline().strip() == "ready"
+        with open_sift(home) as sift:
+            attempt = sift.store.get_meta(ATTEMPT_KEY)  # a round marks its start here
+        proc = start_driver(home)
+        kill_at = time.monotonic() + rng.uniform(0.1, 0.9) * duration
         with open_sift(home) as sift:  # the app goes on labelling while the trainer runs
             sift.label(spare[round_number], "finance")
             feedback = len(sift.store.feedback())
-            attempt = sift.store.get_meta(ATTEMPT_KEY)
-        time.sleep(rng.uniform(0.0, 6.0))
+        time.sleep(max(0.0, kill_at - time.monotonic()))
         proc.send_signal(signal.SIGKILL)
         proc.communicate(timeout=30)
         killed += proc.returncode == -signal.SIGKILL
