@@ -666,36 +666,6 @@ class Store:
             current = int(self.get_meta(key, "0") or 0)
             db["meta"].upsert({"key": key, "value": str(max(0, current + delta))}, pk="key")
 
-    # -- model versions ----------------------------------------------------
-
-    def add_model_version(
-        self, *, task: str, version: str, path: str, metrics: dict[str, Any], active: bool
-    ) -> None:
-        with self.atomic() as db:
-            if active:
-                db.execute("UPDATE model_versions SET active = 0 WHERE task = ?", [task])
-            db["model_versions"].insert(
-                {
-                    "task": task,
-                    "version": version,
-                    "path": path,
-                    "metrics": json.dumps(metrics),
-                    "active": int(active),
-                    "created_at": now(),
-                }
-            )
-
-    def active_model(self, task: str) -> dict[str, Any] | None:
-        return self.query_one(
-            "SELECT * FROM model_versions WHERE task = ? AND active = 1 ORDER BY id DESC LIMIT 1",
-            [task],
-        )
-
-    def model_versions(self, task: str | None = None) -> list[dict[str, Any]]:
-        if task is None:
-            return self.query("SELECT * FROM model_versions ORDER BY id")
-        return self.query("SELECT * FROM model_versions WHERE task = ? ORDER BY id", [task])
-
     # -- stats -------------------------------------------------------------
 
     def counts(self) -> dict[str, Any]:

@@ -190,7 +190,7 @@ def test_train_reports_held_out_metrics_and_promotes(fake_sift: Sift, tmp_path: 
     assert report.held_out >= 2
     assert report.old_accuracy is not None and report.new_accuracy is not None
     assert report.promoted, report.reason
-    assert fake_sift.store.active_model("category")["version"] == report.version
+    assert [v.version for v in fake_sift.model_versions("category") if v.active] == [report.version]
     assert (fake_sift.paths.heads / "category" / report.version / "head.pt").is_file()
 
 
@@ -256,4 +256,4 @@ def test_head_retrains_after_enough_labels(fake_sift: Sift, tmp_path: Path) -> N
             path.write_bytes(make_mail(f"{label} {i}", f"{words} number {i}"))
             item = fake_sift.ingest([path], summarize=False)[0]
             fake_sift.label(item.id, label)
-    assert fake_sift.store.model_versions("category"), "no training ran after 12 labels"
+    assert fake_sift.model_versions("category"), "no training ran after 12 labels"
