@@ -35,7 +35,7 @@ body { font: 15px/1.45 system-ui, sans-serif; max-width: 46em; margin: 2em auto;
 h1 { font-size: 1.3em; } .item { border-top: 1px solid #ddd; padding: .8em 0; margin-top: 12px; }
 .meta { color: #666; font-size: .9em; } .text { margin: .3em 0; }
 a.action { display: inline-block; margin: .2em .4em .2em 0; padding: .15em .6em;
-  border: 1px solid #999; border-radius: 4px; text-decoration: none; color: #124; }
+  border: 1px solid #999; border-radius: 4px; color: #0645ad; font-weight: 600; }
 code { color: #555; font-size: .85em; }
 """
 
