@@ -16,6 +16,7 @@ import re
 from collections.abc import Iterable
 from importlib import resources
 
+from assistant.messages import say
 from assistant.store import Store
 from assistant.types import JunkVerdict
 
@@ -153,7 +154,7 @@ class JunkFilter:
         towards_junk = probability >= 0.5
         ordered = sorted(scored, key=lambda pair: (pair[0] > 0.5) != towards_junk)
         clues = tuple(
-            f"\u2018{token}\u2019 {f:.2f} ({'junk' if f > 0.5 else 'not junk'})"
+            say("junk.token_junk" if f > 0.5 else "junk.token_ham", token=token, f=f)
             for f, token in ordered[:6]
-        ) or ("no words it has learned yet: unsure until you mark similar mail",)
+        ) or (say("junk.no_words"),)
         return JunkVerdict(verdict, float(probability), clues, self.version)

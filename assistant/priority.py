@@ -32,6 +32,7 @@ from typing import Any
 
 import numpy as np
 
+from assistant.messages import say
 from assistant.store import Store
 from assistant.store_priority import ItemRow
 from assistant.store_priority import PriorityStore
@@ -76,21 +77,27 @@ USER_FEATURES = (
     "long thread",
     "junk",
 )
+# Each feature's words when it pushes up and down (``assistant.messages`` has them in
+# every language; the English is what the store keeps).
+_WORD_KEYS = {
+    "category": "category",
+    "asks you": "asks_you",
+    "deadline": "deadline",
+    "date": "date",
+    "to you": "to_you",
+    "cc": "cc",
+    "list mail": "list_mail",
+    "sender acted": "sender_acted",
+    "sender frequent": "sender_frequent",
+    "category acted": "category_acted",
+    "replied in thread": "replied",
+    "long thread": "long_thread",
+    "junk": "junk",
+    "baseline": "baseline",
+}
 _WORDS = {
-    "category": ("its category usually matters", "its category rarely matters"),
-    "asks you": ("asks you something", "asks nothing of you"),
-    "deadline": ("has a deadline", "no deadline"),
-    "date": ("mentions a date", "no date"),
-    "to you": ("sent to you directly", "not sent to you directly"),
-    "cc": ("you are in copy", "you are not in copy"),
-    "list mail": ("list mail", "sent to a list"),
-    "sender acted": ("a sender you often act on", "a sender you rarely act on"),
-    "sender frequent": ("a frequent sender", "a rare sender"),
-    "category acted": ("a category you often act on", "a category you rarely act on"),
-    "replied in thread": ("you replied in this thread", "you have not replied in this thread"),
-    "long thread": ("a long conversation", "a short conversation"),
-    "junk": ("looks like junk", "looks legitimate"),
-    "baseline": ("you act on most mail", "you act on little mail"),
+    name: (say(f"priority.{key}.up"), say(f"priority.{key}.down"))
+    for name, key in _WORD_KEYS.items()
 }
 
 

@@ -43,6 +43,7 @@ from datetime import datetime
 import numpy as np
 
 from assistant.errors import UserError
+from assistant.messages import say
 from assistant.store import parse_time
 from assistant.store_signals import LeanItem
 from assistant.store_signals import SignalStore
@@ -306,30 +307,32 @@ class Ranker:
         parts = [
             self._words(name, item) for value, name in contributions[:2] if value >= REASON_MIN
         ]
-        return "; ".join(parts) if parts else f"unread, from {item.date[:10]}"
+        return "; ".join(parts) if parts else say("recommend.unread", date=item.date[:10])
 
     def _words(self, feature: str, item: LeanItem) -> str:
         if feature == "sender":
-            return f"you usually read mail from {item.sender}"
+            return say("recommend.sender", sender=item.sender)
         if feature == "category":
-            return f"you often read {item.category} items"
+            return say("recommend.category", category=item.category)
         if feature == "content":
-            return f"like {self._nearest_engaged(item)}"
+            return self._nearest_engaged(item)
         if feature == "priority":
             deadlines = [d for d in item.fields.get("dates", ()) if d.get("deadline")]
             if deadlines:
-                return f"high priority: deadline {deadlines[0].get('text', '')}"
-            return f"high priority ({item.priority:.2f})"
-        return f"new ({item.date[:10]})"
+                return say("recommend.deadline", deadline=deadlines[0].get("text", ""))
+            return say("recommend.priority", priority=item.priority)
+        return say("recommend.new", date=item.date[:10])
 
     def _nearest_engaged(self, item: LeanItem) -> str:
         vector = self._vectors.get(item.id)
         engaged = [i for i, label in self.labels.items() if label and i in self._vectors]
         if vector is None or not engaged:
-            return "items you read"
+            return say("recommend.like_read")
         best = max(engaged, key=lambda i: float(self._vectors[i] @ vector))
         title = self._labelled[best].title if best in self._labelled else ""
-        return f"“{title[:60]}”, which you read" if title else "items you read"
+        return (
+            say("recommend.like_title", title=title[:60]) if title else say("recommend.like_read")
+        )
 
 
 def related(signals: SignalStore, item_id: int, limit: int) -> list[tuple[int, float]]:
@@ -348,12 +351,12 @@ def related(signals: SignalStore, item_id: int, limit: int) -> list[tuple[int, f
 
 def related_reason(item: Item, other: Item, similarity: float) -> str:
     """Why ``other`` is related to ``item``."""
-    parts = [f"similar content ({similarity:.2f})"]
+    parts = [say("related.similar", similarity=similarity)]
     if item.thread and item.thread == other.thread:
-        parts.append("same conversation")
+        parts.append(say("related.thread"))
     sender = item.metadata.get("from")
     if sender and sender == other.metadata.get("from"):
-        parts.append(f"also from {sender}")
+        parts.append(say("related.sender", sender=sender))
     if item.category and item.category == other.category:
-        parts.append(f"also {item.category}")
+        parts.append(say("related.category", category=item.category))
     return "; ".join(parts)

@@ -7,6 +7,7 @@ from collections import Counter
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
+from assistant.messages import say
 from assistant.types import Item
 from assistant.types import ItemState
 from assistant.types import Suggestion
@@ -18,18 +19,18 @@ if TYPE_CHECKING:
 def junk_text(item: Item) -> str:
     """``junk 97%``, ``not junk 3%`` or ``junk? 52%``."""
     if item.kind != "mail":
-        return "not filtered"
+        return say("report.not_filtered")
     if item.is_junk is None:
-        return f"junk? {item.junk_probability:.0%}"
-    return f"{'junk' if item.is_junk else 'not junk'} {item.junk_probability:.0%}"
+        return say("report.junk_unsure", p=item.junk_probability)
+    return say("report.junk" if item.is_junk else "report.not_junk", p=item.junk_probability)
 
 
 def category_text(item: Item) -> str:
     """``finance 82%``, ``finance (yours)`` or ``unsure``."""
     if item.user_category:
-        return f"{item.user_category} (yours)"
+        return say("report.yours", name=item.user_category)
     if item.category is None:
-        return "unsure"
+        return say("report.unsure")
     return f"{item.category} {item.confidence:.0%}"
 
 

@@ -14,6 +14,7 @@ import re
 from dataclasses import dataclass
 
 from assistant.fields import Fields
+from assistant.messages import say
 
 NUDGE = 0.015
 
@@ -47,7 +48,7 @@ def mail_signals(title: str, text: str, metadata: dict[str, str], fields: Fields
     if bulk:
         fired.append(
             Signal(
-                "sent to a list (unsubscribe link)",
+                say("signal.list"),
                 {
                     "newsletter": NUDGE,
                     "promotion": NUDGE,
@@ -59,16 +60,16 @@ def mail_signals(title: str, text: str, metadata: dict[str, str], fields: Fields
     if robot:
         fired.append(
             Signal(
-                "sent by a robot (no-reply address)",
+                say("signal.robot"),
                 {"fyi": NUDGE, "needs-reply": -NUDGE, "personal": -NUDGE},
             )
         )
     if _PROMO.search(f"{title}\n{text[:2000]}"):
-        fired.append(Signal("talks of discounts or deals", {"promotion": NUDGE}))
+        fired.append(Signal(say("signal.deals"), {"promotion": NUDGE}))
     if not bulk and not robot and fields.requests:
-        fired.append(Signal("asks you a question", {"needs-reply": NUDGE}))
+        fired.append(Signal(say("signal.question"), {"needs-reply": NUDGE}))
     if fields.amounts:
-        fired.append(Signal("mentions an amount of money", {"finance": NUDGE / 2}))
+        fired.append(Signal(say("signal.money"), {"finance": NUDGE / 2}))
     if fields.dates and not bulk:
-        fired.append(Signal("mentions a date or time", {"meeting": NUDGE / 2}))
+        fired.append(Signal(say("signal.date"), {"meeting": NUDGE / 2}))
     return fired

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from assistant.fields import Fields
+from assistant.messages import say
 from assistant.naming import content_name
 from assistant.naming import uninformative
 from assistant.types import ItemKind
@@ -104,7 +105,7 @@ def suggest(
         drafts = [
             Draft(
                 SuggestionKind.MARK_JUNK,
-                f"Looks like junk ({junk.probability:.0%}): {', '.join(junk.clues[:3])}",
+                say("suggest.junk", p=junk.probability, clues=", ".join(junk.clues[:3])),
                 junk.probability,
                 {},
             )
@@ -113,7 +114,7 @@ def suggest(
             drafts.append(
                 Draft(
                     SuggestionKind.NOT_JUNK,
-                    f"Only {junk.probability:.0%} junk-like: keep it if it is mail you want",
+                    say("suggest.not_junk", p=junk.probability),
                     1 - junk.probability,
                     {},
                 )
@@ -128,7 +129,9 @@ def suggest(
             drafts.append(
                 Draft(
                     SuggestionKind.FILE_INTO,
-                    f"{article(label)} {label} document: file it under {folder}",
+                    say(
+                        "suggest.file_document", article=article(label), label=label, folder=folder
+                    ),
                     confidence,
                     {"folder": folder},
                 )
@@ -141,14 +144,12 @@ def suggest(
                 drafts.append(
                     Draft(
                         SuggestionKind.RENAME,
-                        f"The name {file_name} says nothing about it: rename it to {name}",
+                        say("suggest.rename", file_name=file_name, name=name),
                         max(confidence, 0.5),
                         {"name": name},
                     )
                 )
-        drafts.append(
-            Draft(SuggestionKind.READ_LATER, "A document you have not opened yet", 0.5, {})
-        )
+        drafts.append(Draft(SuggestionKind.READ_LATER, say("suggest.unopened_document"), 0.5, {}))
         return drafts
     unsubscribe = metadata.get("list_unsubscribe", "")
     fields = fields or Fields()
@@ -165,7 +166,7 @@ def suggest(
         drafts.append(
             Draft(
                 SuggestionKind.REPLY_DRAFT,
-                f"{sender} asks you something and waits for an answer",
+                say("suggest.reply", sender=sender),
                 confidence,
                 {},
             )
@@ -173,7 +174,7 @@ def suggest(
         drafts.append(
             Draft(
                 SuggestionKind.FOLLOW_UP,
-                "Follow up if this is still open in two days",
+                say("suggest.follow_up"),
                 confidence * 0.8,
                 {"days": "2"},
             )
@@ -182,7 +183,9 @@ def suggest(
         drafts.append(
             Draft(
                 SuggestionKind.CALENDAR_EVENT,
-                f"A meeting{f' ({date_hint})' if date_hint else ''}: add it to your calendar",
+                say("suggest.meeting_when", when=date_hint)
+                if date_hint
+                else say("suggest.meeting"),
                 confidence,
                 {"when": when, "when_text": date_hint or ""},
             )
@@ -191,7 +194,7 @@ def suggest(
         drafts.append(
             Draft(
                 SuggestionKind.RECORD_BILL,
-                f"A bill or receipt{f' of {amount}' if amount else ''}: record it",
+                say("suggest.bill_amount", amount=amount) if amount else say("suggest.bill"),
                 confidence,
                 {"amount": amount or "", "value": value, "currency": currency, "due": due},
             )
@@ -199,7 +202,7 @@ def suggest(
         drafts.append(
             Draft(
                 SuggestionKind.FILE_INTO,
-                "Finance mail: file it under Finance",
+                say("suggest.finance_file"),
                 confidence * 0.9,
                 {"folder": "Finance"},
             )
@@ -209,7 +212,7 @@ def suggest(
             drafts.append(
                 Draft(
                     SuggestionKind.UNSUBSCRIBE,
-                    f"A {label} with an unsubscribe link, if you no longer want it",
+                    say("suggest.unsubscribe", label=label),
                     confidence * 0.7,
                     {"list_unsubscribe": unsubscribe},
                 )
@@ -217,24 +220,22 @@ def suggest(
         drafts.append(
             Draft(
                 SuggestionKind.READ_LATER if label == "newsletter" else SuggestionKind.ARCHIVE,
-                f"A {label}: nothing to act on now",
+                say("suggest.nothing_now", label=label),
                 confidence,
                 {},
             )
         )
     if label in FROM_CATEGORY[SuggestionKind.ARCHIVE] - {"promotion"}:  # promotion: above
-        drafts.append(
-            Draft(SuggestionKind.ARCHIVE, "For information only: no action needed", confidence, {})
-        )
+        drafts.append(Draft(SuggestionKind.ARCHIVE, say("suggest.fyi"), confidence, {}))
     if label == "personal" and not drafts:
         drafts.append(
-            Draft(SuggestionKind.READ_LATER, f"A personal note from {sender}", confidence, {})
+            Draft(SuggestionKind.READ_LATER, say("suggest.personal", sender=sender), confidence, {})
         )
     if junk.is_junk is None and junk.probability >= 0.55:
         drafts.append(
             Draft(
                 SuggestionKind.MARK_JUNK,
-                f"Possibly junk ({junk.probability:.0%}): {', '.join(junk.clues[:2])}",
+                say("suggest.possibly_junk", p=junk.probability, clues=", ".join(junk.clues[:2])),
                 junk.probability * 0.8,
                 {},
             )
@@ -243,8 +244,7 @@ def suggest(
         drafts.append(
             Draft(
                 SuggestionKind.ARCHIVE,
-                f"No clear category (unsure); archive it if it needs nothing from you: "
-                f"{title[:60]}",
+                say("suggest.unsure", title=title[:60]),
                 max(0.2, 1 - confidence),
                 {},
             )

@@ -31,6 +31,7 @@ from assistant.calibration import Calibration
 from assistant.calibration import fit as fit_calibration
 from assistant.calibration import mix
 from assistant.calibration import scale
+from assistant.messages import say
 from assistant.signals import Signal
 from assistant.types import Category
 from assistant.types import ItemKind
@@ -151,12 +152,12 @@ class Triage:
         if word_probs is not None and words is not None:
             top = words.clues(tokens, names[best_index], names)
             if top:
-                clues += (f"words of {names[best_index]}: {', '.join(top)}",)
+                clues += (say("triage.words", name=names[best_index], words=", ".join(top)),)
         clues += tuple(s.clue for s in signals if s.nudges.get(names[best_index], 0.0) > 0)
         if label is None:
             runner_up = names[int(np.argsort(probabilities)[-2])] if len(names) > 1 else ""
             clues = (
-                f"unsure: {names[best_index]} {confidence:.0%} vs {runner_up}",
+                say("triage.unsure", name=names[best_index], p=confidence, other=runner_up),
                 *clues,
             )
         return Prediction(
@@ -269,9 +270,7 @@ class Triage:
     ) -> tuple[str, ...]:
         clues: list[str] = []
         for sim, example in sorted(nearest.get(name, []), key=lambda p: -p[0])[:2]:
-            clues.append(
-                f"like \u201c{example.title[:60]}\u201d (you filed it as {name}, {sim:.2f})"
-            )
+            clues.append(say("triage.like", title=example.title[:60], name=name, similarity=sim))
         described = {w.lower() for w in _WORD.findall(category.description)}
         shared = []
         for word in _WORD.findall(text[:4000]):
@@ -279,7 +278,7 @@ class Triage:
             if lowered in described and lowered not in shared:
                 shared.append(lowered)
         if shared:
-            clues.append(f"words of \u201c{name}\u201d: {', '.join(shared[:5])}")
+            clues.append(say("triage.words_quoted", name=name, words=", ".join(shared[:5])))
         if not clues:
-            clues.append(f"closest to the description of \u201c{name}\u201d")
+            clues.append(say("triage.description", name=name))
         return tuple(clues)

@@ -1,0 +1,364 @@
+"""Engine-made text (reasons, clues, verdicts, errors) in English and Chinese.
+
+The engine stores its text in English, as it always has: suggestion reasons,
+clues and error reasons are rows in SQLite, and rows written by older
+versions must keep rendering. So the catalog below is the one source of each
+sentence's English form (``say`` formats it; the engine stores the result)
+and of its Chinese form, and ``localize`` turns a stored English sentence
+back into its template and parameters (each template compiles to a regular
+expression) and renders it in another language. A text that no template
+matches is shown as it is, so an unknown or user-written string never breaks.
+
+Both the CLI and the GUI render through ``localize``; the engine itself stays
+Qt-free. Parameters that hold lists of other messages (a junk reason lists the
+junk filter's clues) are localized piece by piece.
+"""
+
+from __future__ import annotations
+
+import re
+import string
+from dataclasses import dataclass
+from dataclasses import field
+from functools import lru_cache
+from typing import Any
+
+LANGUAGES = ("en", "zh")
+
+
+@dataclass(frozen=True, slots=True)
+class Template:
+    """One sentence the engine makes.
+
+    Attributes:
+        key: a stable name (``suggest.junk``), used by the code that says it.
+        en: the English form, a ``str.format`` template (fields may have a format spec).
+        zh: the Chinese form, with the same field names (no format specs: the
+            values come formatted from the English text).
+        lists: fields holding a list of other messages, with their separator.
+    """
+
+    key: str
+    en: str
+    zh: str
+    lists: dict[str, str] = field(default_factory=dict)
+
+    def fields(self, language: str = "en") -> list[str]:
+        """The field names of one form, in order."""
+        text = self.en if language == "en" else self.zh
+        return [name for _, name, _, _ in string.Formatter().parse(text) if name]
+
+
+def _t(key: str, en: str, zh: str, **lists: str) -> Template:
+    return Template(key, en, zh, dict(lists))
+
+
+# Percent fields (``:.0%``) and numbers (``:.2f``) match digits only, so a
+# template with a percent cannot swallow an unrelated sentence.
+_TEMPLATES = (
+    # -- suggestion reasons (assistant.suggest) ----------------------------------
+    _t(
+        "suggest.junk",
+        "Looks like junk ({p:.0%}): {clues}",
+        "看起来像垃圾邮件（{p}）：{clues}",
+        clues=", ",
+    ),
+    _t(
+        "suggest.possibly_junk",
+        "Possibly junk ({p:.0%}): {clues}",
+        "可能是垃圾邮件（{p}）：{clues}",
+        clues=", ",
+    ),
+    _t(
+        "suggest.not_junk",
+        "Only {p:.0%} junk-like: keep it if it is mail you want",
+        "只有 {p} 像垃圾邮件：如果是你想要的邮件，就保留它",
+    ),
+    _t(
+        "suggest.file_document",
+        "{article} {label} document: file it under {folder}",
+        "{label} 类文档：归档到 {folder}",
+    ),
+    _t(
+        "suggest.rename",
+        "The name {file_name} says nothing about it: rename it to {name}",
+        "文件名 {file_name} 看不出内容：改名为 {name}",
+    ),
+    _t("suggest.unopened_document", "A document you have not opened yet", "一份你还没打开过的文档"),
+    _t(
+        "suggest.reply",
+        "{sender} asks you something and waits for an answer",
+        "{sender} 向你提了问题，正在等你回复",
+    ),
+    _t(
+        "suggest.follow_up",
+        "Follow up if this is still open in two days",
+        "如果两天后仍未解决，就跟进一下",
+    ),
+    _t("suggest.meeting", "A meeting: add it to your calendar", "一个会议：加入日历"),
+    _t(
+        "suggest.meeting_when",
+        "A meeting ({when}): add it to your calendar",
+        "一个会议（{when}）：加入日历",
+    ),
+    _t("suggest.bill", "A bill or receipt: record it", "一张账单或收据：记下来"),
+    _t(
+        "suggest.bill_amount",
+        "A bill or receipt of {amount}: record it",
+        "一张 {amount} 的账单或收据：记下来",
+    ),
+    _t("suggest.finance_file", "Finance mail: file it under Finance", "财务邮件：归档到 Finance"),
+    _t(
+        "suggest.unsubscribe",
+        "A {label} with an unsubscribe link, if you no longer want it",
+        "带退订链接的 {label}：如果不想再收，可以退订",
+    ),
+    _t("suggest.nothing_now", "A {label}: nothing to act on now", "{label}：现在无需处理"),
+    _t("suggest.fyi", "For information only: no action needed", "仅供参考：无需操作"),
+    _t("suggest.personal", "A personal note from {sender}", "来自 {sender} 的私人消息"),
+    _t(
+        "suggest.unsure",
+        "No clear category (unsure); archive it if it needs nothing from you: {title}",
+        "分类不明确（不确定）；如果不需要你做什么，就归档：{title}",
+    ),
+    # -- category clues (assistant.triage, assistant.signals) ----------------------
+    _t(
+        "triage.like",
+        "like \u201c{title}\u201d (you filed it as {name}, {similarity:.2f})",
+        "类似\u201c{title}\u201d（你把它归为 {name}，相似度 {similarity}）",
+    ),
+    _t(
+        "triage.words_quoted",
+        "words of \u201c{name}\u201d: {words}",
+        "\u201c{name}\u201d的特征词：{words}",
+    ),
+    _t("triage.words", "words of {name}: {words}", "{name} 的特征词：{words}"),
+    _t(
+        "triage.description",
+        "closest to the description of \u201c{name}\u201d",
+        "最接近\u201c{name}\u201d的描述",
+    ),
+    _t("triage.unsure", "unsure: {name} {p:.0%} vs {other}", "不确定：{name} {p}，其次是 {other}"),
+    _t("signal.list", "sent to a list (unsubscribe link)", "发给邮件列表（有退订链接）"),
+    _t("signal.robot", "sent by a robot (no-reply address)", "由机器发送（no-reply 地址）"),
+    _t("signal.deals", "talks of discounts or deals", "谈到折扣或优惠"),
+    _t("signal.question", "asks you a question", "向你提问"),
+    _t("signal.money", "mentions an amount of money", "提到一笔金额"),
+    _t("signal.date", "mentions a date or time", "提到日期或时间"),
+    # -- junk filter clues (assistant.junk) ----------------------------------------
+    _t("junk.token_junk", "\u2018{token}\u2019 {f:.2f} (junk)", "\u2018{token}\u2019 {f}（垃圾）"),
+    _t(
+        "junk.token_ham",
+        "\u2018{token}\u2019 {f:.2f} (not junk)",
+        "\u2018{token}\u2019 {f}（非垃圾）",
+    ),
+    _t(
+        "junk.no_words",
+        "no words it has learned yet: unsure until you mark similar mail",
+        "还没有学到的词：在你标记类似邮件之前无法确定",
+    ),
+    # -- verdicts as shown (assistant.report) --------------------------------------
+    _t("report.not_filtered", "not filtered", "未过滤"),
+    _t("report.junk_unsure", "junk? {p:.0%}", "垃圾？{p}"),
+    _t("report.junk", "junk {p:.0%}", "垃圾 {p}"),
+    _t("report.not_junk", "not junk {p:.0%}", "非垃圾 {p}"),
+    _t("report.yours", "{name} (yours)", "{name}（你设定的）"),
+    _t("report.unsure", "unsure", "不确定"),
+    # -- priority reasons (assistant.priority) -------------------------------------
+    _t("priority.category.up", "its category usually matters", "这个分类通常重要"),
+    _t("priority.category.down", "its category rarely matters", "这个分类很少重要"),
+    _t("priority.asks_you.up", "asks you something", "向你提了问题"),
+    _t("priority.asks_you.down", "asks nothing of you", "没有要求你做什么"),
+    _t("priority.deadline.up", "has a deadline", "有截止日期"),
+    _t("priority.deadline.down", "no deadline", "没有截止日期"),
+    _t("priority.date.up", "mentions a date", "提到日期"),
+    _t("priority.date.down", "no date", "没有日期"),
+    _t("priority.to_you.up", "sent to you directly", "直接发给你"),
+    _t("priority.to_you.down", "not sent to you directly", "不是直接发给你"),
+    _t("priority.cc.up", "you are in copy", "你在抄送中"),
+    _t("priority.cc.down", "you are not in copy", "你不在抄送中"),
+    _t("priority.list_mail.up", "list mail", "邮件列表"),
+    _t("priority.list_mail.down", "sent to a list", "发给列表"),
+    _t("priority.sender_acted.up", "a sender you often act on", "你常处理的发件人"),
+    _t("priority.sender_acted.down", "a sender you rarely act on", "你很少处理的发件人"),
+    _t("priority.sender_frequent.up", "a frequent sender", "常见发件人"),
+    _t("priority.sender_frequent.down", "a rare sender", "少见发件人"),
+    _t("priority.category_acted.up", "a category you often act on", "你常处理的分类"),
+    _t("priority.category_acted.down", "a category you rarely act on", "你很少处理的分类"),
+    _t("priority.replied.up", "you replied in this thread", "你在这个对话中回复过"),
+    _t("priority.replied.down", "you have not replied in this thread", "你没有在这个对话中回复过"),
+    _t("priority.long_thread.up", "a long conversation", "较长的对话"),
+    _t("priority.long_thread.down", "a short conversation", "较短的对话"),
+    _t("priority.junk.up", "looks like junk", "像垃圾邮件"),
+    _t("priority.junk.down", "looks legitimate", "看起来正常"),
+    _t("priority.baseline.up", "you act on most mail", "你会处理大多数邮件"),
+    _t("priority.baseline.down", "you act on little mail", "你很少处理邮件"),
+    # -- read next and related items (assistant.recommend) -------------------------
+    _t("recommend.unread", "unread, from {date}", "未读，{date}"),
+    _t("recommend.sender", "you usually read mail from {sender}", "你常读 {sender} 的邮件"),
+    _t("recommend.category", "you often read {category} items", "你常读 {category} 类条目"),
+    _t(
+        "recommend.like_title",
+        "like \u201c{title}\u201d, which you read",
+        "类似你读过的\u201c{title}\u201d",
+    ),
+    _t("recommend.like_read", "like items you read", "类似你读过的条目"),
+    _t("recommend.deadline", "high priority: deadline {deadline}", "高优先级：截止 {deadline}"),
+    _t("recommend.priority", "high priority ({priority:.2f})", "高优先级（{priority}）"),
+    _t("recommend.new", "new ({date})", "新（{date}）"),
+    _t("related.similar", "similar content ({similarity:.2f})", "内容相似（{similarity}）"),
+    _t("related.thread", "same conversation", "同一对话"),
+    _t("related.sender", "also from {sender}", "同样来自 {sender}"),
+    _t("related.category", "also {category}", "同样是 {category}"),
+    # -- why an item could not be read (assistant.extract, mailparse, office, ocr,
+    # pipeline); matched from the stored text, which the readers make themselves.
+    _t("error.empty_message", "empty message", "空邮件"),
+    _t("error.unparseable", "unparseable message: {detail}", "无法解析的邮件：{detail}"),
+    _t(
+        "error.not_mail",
+        "not a mail message (binary data without headers)",
+        "不是邮件（没有邮件头的二进制数据）",
+    ),
+    _t(
+        "error.no_content",
+        "message has no subject, text or attachments",
+        "邮件没有主题、正文或附件",
+    ),
+    _t("error.no_text", "no text found in {name}", "在 {name} 中没有找到文字"),
+    _t(
+        "error.pdf_no_text_ocr",
+        "PDF has no text layer (scanned image?); install {tool} for OCR",
+        "PDF 没有文字层（扫描图像？）；安装 {tool} 以进行文字识别",
+    ),
+    _t(
+        "error.pdf_ocr_empty",
+        "PDF has no text layer (scanned image?) and OCR found no text",
+        "PDF 没有文字层（扫描图像？），文字识别也没有找到文字",
+    ),
+    _t("error.pdf_unreadable", "unreadable PDF: {detail}", "无法读取的 PDF：{detail}"),
+    _t("error.pdf_encrypted", "PDF is encrypted", "PDF 已加密"),
+    _t("error.docx_unreadable", "unreadable DOCX: {detail}", "无法读取的 DOCX：{detail}"),
+    _t("error.odt_unreadable", "unreadable ODT: {detail}", "无法读取的 ODT：{detail}"),
+    _t("error.odt_empty", "ODT has no text", "ODT 没有文字"),
+    _t("error.msg_unreadable", "unreadable .msg: {detail}", "无法读取的 .msg：{detail}"),
+    _t("error.unsupported", "unsupported format: {suffix}", "不支持的格式：{suffix}"),
+    _t(
+        "error.too_large",
+        "file too large: {size} bytes (limit {limit})",
+        "文件太大：{size} 字节（上限 {limit}）",
+    ),
+    _t(
+        "error.too_large_more",
+        "file too large: more than {limit} bytes",
+        "文件太大：超过 {limit} 字节",
+    ),
+    _t("error.cannot_read", "cannot read {name}: {detail}", "无法读取 {name}：{detail}"),
+    _t("error.ocr_failed", "OCR failed ({detail})", "文字识别失败（{detail}）"),
+    _t("error.ocr_needs", "OCR needs {tools}", "文字识别需要 {tools}"),
+    _t("error.classification", "classification failed: {detail}", "分类失败：{detail}"),
+    _t("error.unknown", "unknown reason", "原因不明"),
+)
+
+CATALOG: dict[str, Template] = {t.key: t for t in _TEMPLATES}
+if len(CATALOG) != len(_TEMPLATES):  # a repeated key would silently shadow a sentence
+    raise RuntimeError("assistant.messages: duplicate template keys")
+
+
+def say(key: str, **params: Any) -> str:
+    """The English sentence ``key`` with ``params`` (what the engine stores).
+
+    Raises:
+        KeyError: an unknown key or a missing parameter (a bug, caught by the tests).
+    """
+    return CATALOG[key].en.format(**params)
+
+
+def render(key: str, language: str, **params: Any) -> str:
+    """Sentence ``key`` in ``language`` straight from parameters (``en`` formats them)."""
+    template = CATALOG[key]
+    if language != "zh":
+        return template.en.format(**params)
+    return template.zh.format(**{name: _plain(params[name]) for name in template.fields("zh")})
+
+
+def _plain(value: Any) -> str:
+    return f"{value:.0%}" if isinstance(value, float) and 0 <= value <= 1 else str(value)
+
+
+def _pattern(spec: str) -> str:
+    if spec.endswith("%"):
+        return r"-?\d+(?:\.\d+)?%"
+    if spec.endswith(("f", "d")):
+        return r"-?[\d,]+(?:\.\d+)?"
+    return r".+?"
+
+
+@lru_cache(maxsize=1)
+def _compiled() -> list[tuple[re.Pattern[str], Template]]:
+    compiled = []
+    for template in CATALOG.values():
+        parts: list[str] = []
+        seen: set[str] = set()
+        literal = 0
+        for text, name, spec, _ in string.Formatter().parse(template.en):
+            parts.append(re.escape(text))
+            literal += len(text)
+            if name is None:
+                continue
+            if name in seen:
+                parts.append(f"(?P={name})")
+            else:
+                seen.add(name)
+                parts.append(f"(?P<{name}>{_pattern(spec or '')})")
+        compiled.append((literal, re.compile("".join(parts), re.DOTALL), template))
+    # The most specific first: "words of “x”: …" before "words of x: …".
+    compiled.sort(key=lambda entry: -entry[0])
+    return [(pattern, template) for _, pattern, template in compiled]
+
+
+def match(text: str, *, joined: bool = False) -> tuple[Template, dict[str, str]] | None:
+    """The template that made ``text`` and its parameters as they appear, or ``None``.
+
+    ``joined``: only templates that themselves contain ``"; "`` (for a text that
+    may also be a ``"; "``-joined list of sentences).
+    """
+    for pattern, template in _compiled():
+        if joined and "; " not in template.en:
+            continue
+        found = pattern.fullmatch(text)
+        if found is not None:
+            return template, found.groupdict()
+    return None
+
+
+@lru_cache(maxsize=4096)
+def localize(text: str, language: str) -> str:
+    """``text`` (an English sentence the engine made) in ``language``.
+
+    Old stored rows render too: they were made from the same templates. A text
+    no template matches comes back unchanged, except that a ``"; "``-joined
+    list (a read-next reason, some clues) is localized part by part.
+    """
+    if language != "zh" or not text:
+        return text
+    # A "; "-joined list (a read-next reason) is localized part by part, unless one
+    # sentence has "; " in it; a field like ``{sender}`` would otherwise swallow the rest.
+    found = match(text, joined=True) if "; " in text else match(text)
+    if found is None and "; " in text:
+        parts = [localize(part, language) for part in text.split("; ")]
+        return "；".join(parts) if parts != text.split("; ") else text
+    if found is None:
+        return text
+    template, params = found
+    values = {}
+    for name, value in params.items():
+        separator = template.lists.get(name)
+        if separator is not None:
+            value = "，".join(localize(part, language) for part in value.split(separator))
+        values[name] = value
+    return template.zh.format(**values)
+
+
+def localize_all(texts: tuple[str, ...] | list[str], language: str) -> tuple[str, ...]:
+    """Each of ``texts`` in ``language``."""
+    return tuple(localize(text, language) for text in texts)
