@@ -24,6 +24,8 @@ from pathlib import Path
 from assistant.actions.trash import Trash
 from assistant.actions.trash import write_replacing
 from assistant.errors import UserError
+from assistant.messages import localize
+from assistant.messages import render
 from assistant.types import Item
 from assistant.types import Suggestion
 
@@ -68,44 +70,53 @@ def parse_day(text: str | date | None) -> date:
         raise UserError(f"not a day (YYYY-MM-DD): {text!r}") from error
 
 
-def _entry(entry: DigestEntry) -> str:
+def _entry(entry: DigestEntry, language: str) -> str:
     item = entry.item
     sender = item.metadata.get("from", "")
     text = item.summary_text or item.text[:SNIPPET] + ("…" if len(item.text) > SNIPPET else "")
-    meta = " · ".join(
-        part
-        for part in (sender, item.category or "unsure", f"priority {item.priority:.2f}")
-        if part
-    )
+    category = item.category or render("report.unsure", language)
+    priority = render("digest.priority", language, priority=item.priority)
+    meta = " · ".join(part for part in (sender, category, priority) if part)
     actions = "".join(
-        f'<a class="action" href="sift://accept/{s.id}" title="{escape(s.reason)}">'
-        f"{escape(str(s.kind).replace('_', ' '))}</a> <code>sift accept {s.id}</code> "
+        f'<a class="action" href="sift://accept/{s.id}" '
+        f'title="{escape(localize(s.reason, language))}">'
+        f"{escape(render(f'kind.{s.kind}', language))}</a> <code>sift accept {s.id}</code> "
         for s in entry.suggestions
     )
+    title = item.title or render("digest.no_title", language)
+    none = render("digest.no_suggestions", language)
     return (
         '<div class="item">'
-        f'<a href="sift://open/{item.id}"><strong>{escape(item.title or "(no title)")}</strong></a>'
+        f'<a href="sift://open/{item.id}"><strong>{escape(title)}</strong></a>'
         f'<div class="meta">{escape(meta)}</div>'
         f'<div class="text">{escape(text)}</div>'
-        f"<div>{actions or '<span class=meta>no open suggestions</span>'}</div>"
+        f"<div>{actions or f'<span class=meta>{escape(none)}</span>'}</div>"
         "</div>"
     )
 
 
-def render_html(digest: Digest) -> str:
-    """The digest as one self-contained HTML page (no scripts, no external resources)."""
-    body = "".join(_entry(e) for e in digest.entries) or "<p>Nothing low-priority today.</p>"
+def render_html(digest: Digest, language: str = "en") -> str:
+    """The digest as one self-contained HTML page (no scripts, no external resources).
+
+    ``language``: ``en`` or ``zh``, for the page's own words and the reasons.
+    """
+    nothing = f"<p>{escape(render('digest.nothing', language))}</p>"
+    body = "".join(_entry(e, language) for e in digest.entries) or nothing
     count = len(digest.entries)
+    day = escape(digest.day)
+    heading = (
+        render("digest.heading_one", language, day=day)
+        if count == 1
+        else render("digest.heading", language, day=day, count=count)
+    )
     return (
         "<!DOCTYPE html>\n<html><head><meta charset='utf-8'>"
         "<meta http-equiv='Content-Security-Policy' content=\"default-src 'none'; "
         "style-src 'unsafe-inline'\">"
-        f"<title>Sift digest {escape(digest.day)}</title><style>{_STYLE}</style></head><body>"
-        f"<h1>Sift digest for {escape(digest.day)}: {count} low-priority item"
-        f"{'' if count == 1 else 's'}</h1>"
-        "<p class='meta'>Each button is a <code>sift://accept/ID</code> link: the Sift app's "
-        "Digest view asks you to confirm first; the command next to it accepts in a "
-        "terminal.</p>"
+        f"<title>{render('digest.title', language, day=day)}</title>"
+        f"<style>{_STYLE}</style></head><body>"
+        f"<h1>{heading}</h1>"
+        f"<p class='meta'>{render('digest.help', language)}</p>"
         f"{body}</body></html>\n"
     )
 

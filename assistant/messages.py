@@ -210,6 +210,41 @@ _TEMPLATES = (
     _t("related.thread", "same conversation", "同一对话"),
     _t("related.sender", "also from {sender}", "同样来自 {sender}"),
     _t("related.category", "also {category}", "同样是 {category}"),
+    # -- the digest page (assistant.digest) ------------------------------------------
+    _t("digest.title", "Sift digest {day}", "Sift 每日摘要 {day}"),
+    _t(
+        "digest.heading_one",
+        "Sift digest for {day}: 1 low-priority item",
+        "{day} 的 Sift 每日摘要：1 个低优先级条目",
+    ),
+    _t(
+        "digest.heading",
+        "Sift digest for {day}: {count} low-priority items",
+        "{day} 的 Sift 每日摘要：{count} 个低优先级条目",
+    ),
+    _t(
+        "digest.help",
+        "Each button is a <code>sift://accept/ID</code> link: the Sift app's Digest view asks "
+        "you to confirm first; the command next to it accepts in a terminal.",
+        "每个按钮都是一个 <code>sift://accept/ID</code> 链接：Sift 应用的每日摘要视图会先请你确认；"
+        "旁边的命令可在终端中接受。",
+    ),
+    _t("digest.nothing", "Nothing low-priority today.", "今天没有低优先级条目。"),
+    _t("digest.no_suggestions", "no open suggestions", "没有待处理的建议"),
+    _t("digest.no_title", "(no title)", "（无标题）"),
+    _t("digest.priority", "priority {priority:.2f}", "优先级 {priority}"),
+    # -- suggestion kinds as the digest and the CLI name them ------------------------
+    _t("kind.archive", "archive", "归档"),
+    _t("kind.file_into", "file into", "归入"),
+    _t("kind.follow_up", "follow up", "跟进"),
+    _t("kind.reply_draft", "reply draft", "起草回复"),
+    _t("kind.mark_junk", "mark junk", "标为垃圾"),
+    _t("kind.not_junk", "not junk", "不是垃圾"),
+    _t("kind.calendar_event", "calendar event", "加入日历"),
+    _t("kind.unsubscribe", "unsubscribe", "退订"),
+    _t("kind.read_later", "read later", "稍后阅读"),
+    _t("kind.record_bill", "record bill", "记录账单"),
+    _t("kind.rename", "rename", "重命名"),
     # -- why an item could not be read (assistant.extract, mailparse, office, ocr,
     # pipeline); matched from the stored text, which the readers make themselves.
     _t("error.empty_message", "empty message", "空邮件"),
@@ -274,15 +309,16 @@ def say(key: str, **params: Any) -> str:
 
 
 def render(key: str, language: str, **params: Any) -> str:
-    """Sentence ``key`` in ``language`` straight from parameters (``en`` formats them)."""
+    """Sentence ``key`` in ``language`` straight from parameters.
+
+    Each value is formatted as the English form says (``{p:.0%}``), so both
+    languages show the same figures.
+    """
     template = CATALOG[key]
     if language != "zh":
         return template.en.format(**params)
-    return template.zh.format(**{name: _plain(params[name]) for name in template.fields("zh")})
-
-
-def _plain(value: Any) -> str:
-    return f"{value:.0%}" if isinstance(value, float) and 0 <= value <= 1 else str(value)
+    specs = {name: spec or "" for _, name, spec, _ in string.Formatter().parse(template.en) if name}
+    return template.zh.format(**{name: format(params[name], specs[name]) for name in specs})
 
 
 def _pattern(spec: str) -> str:

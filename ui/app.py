@@ -205,8 +205,10 @@ class Gui(QObject):
         self.reminder_timer.start()
 
     def apply_settings(self, settings: Settings) -> None:
-        """Use new settings: watcher delay, notification threshold, training checks."""
+        """Use new settings: language, watcher delay, notification threshold, training checks."""
         self.settings = settings
+        # The windows re-apply their texts at once (``ui.i18n``): no restart.
+        set_language(settings.ui_language)
         self.watcher.delay = settings.stability_seconds
         # The engine decides (interval, new labels); ask it often, train rarely.
         self.train_timer.start(TRAIN_CHECK_MS)
@@ -340,7 +342,7 @@ def run_gui(
     app.setApplicationName(APP_NAME)
     app.setApplicationDisplayName(APP_NAME)
     app.setOrganizationName(APP_NAME)
-    # The language is read before any window exists (strings are built once).
+    # Read before any window exists, so the first texts are in the right language.
     set_language(_stored_language(data_dir))
     ThemeFollower(app)
     family = apply_cjk_font(app)

@@ -78,7 +78,7 @@ class LineChart(QWidget):
         font.setBold(True)
         painter.setFont(font)
         painter.setPen(text)
-        painter.drawText(QPointF(4, line_height), self.title)
+        painter.drawText(QPointF(4, line_height), tr(self.title))  # English: any language
         painter.setFont(self.font())
         left = metrics.horizontalAdvance("100%") + 10
         plot = QRectF(left, line_height * 1.8, self.width() - left - 12, 0)

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from PySide6.QtCore import QEvent
 from PySide6.QtCore import Qt
 from PySide6.QtCore import Slot
 from PySide6.QtWidgets import QAbstractItemView
@@ -32,6 +33,8 @@ from assistant.types import Progress
 from assistant.types import Verdict
 from ui.chart import LineChart
 from ui.client import EngineClient
+from ui.i18n import engine_text
+from ui.i18n import is_language_change
 from ui.i18n import tr
 
 # Progress stages -> the bar that shows them.
@@ -153,16 +156,12 @@ class DashboardWindow(QWidget):
         super().__init__(parent, Qt.WindowType.Window)
         self.engine = engine
         self.data = DashboardData()
-        self.setWindowTitle(f"Sift — {tr('Dashboard')}")
-        self.acceptance_chart = LineChart(tr("Acceptance rate"), self)
-        self.accuracy_chart = LineChart(tr("Accuracy"), self)
+        self.acceptance_chart = LineChart("Acceptance rate", self)
+        self.accuracy_chart = LineChart("Accuracy", self)
         charts = QHBoxLayout()
         charts.addWidget(self.acceptance_chart)
         charts.addWidget(self.accuracy_chart)
         self.versions = QTableWidget(0, 5, self)
-        self.versions.setHorizontalHeaderLabels(
-            [tr(h) for h in ("Task", "Version", "Accuracy", "Created", "Active")]
-        )
         self.versions.verticalHeader().hide()
         self.versions.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.versions.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
@@ -170,17 +169,18 @@ class DashboardWindow(QWidget):
         header = self.versions.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         header.setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
-        self.rollback_button = QPushButton(tr("Roll back to this version"), self)
+        self.rollback_button = QPushButton(self)
         self.rollback_button.clicked.connect(self.rollback_selected)
         self.rollback_button.setEnabled(False)
         self.versions.itemSelectionChanged.connect(self._update_rollback)
-        self.refresh_button = QPushButton(tr("Refresh now"), self)
+        self.refresh_button = QPushButton(self)
         self.refresh_button.clicked.connect(self.refresh)
         history_buttons = QHBoxLayout()
         history_buttons.addWidget(self.refresh_button)
         history_buttons.addStretch(1)
         history_buttons.addWidget(self.rollback_button)
         self.bars: dict[str, QProgressBar] = {}
+        self.bar_labels: dict[str, tuple[QLabel, str]] = {}
         progress = QFormLayout()
         for key, title in (
             ("scan", "Scan"),
@@ -193,11 +193,10 @@ class DashboardWindow(QWidget):
             bar.setValue(0)
             bar.setFormat("%v/%m")
             self.bars[key] = bar
-            progress.addRow(tr(title), bar)
+            label = QLabel(self)
+            self.bar_labels[key] = (label, title)
+            progress.addRow(label, bar)
         self.actions_table = QTableWidget(0, 3, self)
-        self.actions_table.setHorizontalHeaderLabels(
-            [tr(h) for h in ("Created", "Action", "State")]
-        )
         self.actions_table.verticalHeader().hide()
         self.actions_table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.actions_table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
@@ -205,18 +204,19 @@ class DashboardWindow(QWidget):
         actions_header = self.actions_table.horizontalHeader()
         actions_header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         actions_header.setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
-        self.undo_button = QPushButton(tr("Undo"), self)
+        self.undo_button = QPushButton(self)
         self.undo_button.clicked.connect(self.undo_selected)
         self.actions_table.itemSelectionChanged.connect(self._update_undo)
         self.undo_button.setEnabled(False)
         self.queue_label = QLabel(self)
         layout = QVBoxLayout(self)
         layout.addLayout(charts, 2)
-        title = QLabel(f"<b>{tr('Training history')}</b>", self)
-        layout.addWidget(title)
+        self.history_title = QLabel(self)
+        layout.addWidget(self.history_title)
         layout.addWidget(self.versions, 1)
         layout.addLayout(history_buttons)
-        layout.addWidget(QLabel(f"<b>{tr('Actions')}</b>", self))
+        self.actions_title = QLabel(self)
+        layout.addWidget(self.actions_title)
         layout.addWidget(self.actions_table, 1)
         layout.addWidget(self.undo_button, 0, Qt.AlignmentFlag.AlignRight)
         layout.addLayout(progress)
@@ -224,6 +224,30 @@ class DashboardWindow(QWidget):
         self.resize(800, 700)
         engine.worker.progress_changed.connect(self.on_progress)
         engine.worker.trained.connect(self._on_trained)
+        self.retranslate()
+
+    def changeEvent(self, event: QEvent) -> None:
+        if is_language_change(event):
+            self.retranslate()
+        super().changeEvent(event)
+
+    def retranslate(self) -> None:
+        """Re-apply every text in the UI language (the tables are drawn again)."""
+        self.setWindowTitle(f"Sift — {tr('Dashboard')}")
+        self.versions.setHorizontalHeaderLabels(
+            [tr(h) for h in ("Task", "Version", "Accuracy", "Created", "Active")]
+        )
+        self.actions_table.setHorizontalHeaderLabels(
+            [tr(h) for h in ("Created", "Action", "State")]
+        )
+        self.rollback_button.setText(tr("Roll back to this version"))
+        self.refresh_button.setText(tr("Refresh now"))
+        self.undo_button.setText(tr("Undo"))
+        self.history_title.setText(f"<b>{tr('Training history')}</b>")
+        self.actions_title.setText(f"<b>{tr('Actions')}</b>")
+        for label, title in self.bar_labels.values():
+            label.setText(tr(title))
+        self.show_data(self.data)
 
     @Slot()
     def refresh(self) -> None:
@@ -240,7 +264,8 @@ class DashboardWindow(QWidget):
             accuracy = "—" if row.accuracy is None else f"{row.accuracy:.1%}"
             rejected = row.decision == Decision.REJECTED
             state = "✓" if row.active else (tr("rejected") if rejected else "")
-            for column, text in enumerate((row.task, row.version, accuracy, row.created_at, state)):
+            task = tr(row.task)
+            for column, text in enumerate((task, row.version, accuracy, row.created_at, state)):
                 self.versions.setItem(n, column, QTableWidgetItem(text))
         self.queue_label.setText(f"{tr('Queue')}: {data.queue} / {data.items} {tr('items')}")
         queue = self.bars["queue"]
@@ -255,7 +280,7 @@ class DashboardWindow(QWidget):
         for n, record in enumerate(data.actions):
             state = tr("undone") if record.undone else ""
             when = record.created_at[:16].replace("T", " ")
-            for column, text in enumerate((when, record.summary, state)):
+            for column, text in enumerate((when, engine_text(record.summary), state)):
                 self.actions_table.setItem(n, column, QTableWidgetItem(text))
         self._update_undo()
 

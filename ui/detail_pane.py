@@ -7,6 +7,7 @@ plain text, never as rich text. User verdicts leave as signals.
 
 from __future__ import annotations
 
+from PySide6.QtCore import QEvent
 from PySide6.QtCore import Qt
 from PySide6.QtCore import Signal
 from PySide6.QtCore import Slot
@@ -31,8 +32,12 @@ from assistant.types import ItemKind
 from assistant.types import ItemState
 from assistant.types import Suggestion
 from assistant.types import SuggestionKind
+from ui.i18n import engine_text
+from ui.i18n import engine_texts
+from ui.i18n import is_language_change
 from ui.i18n import tr
 from ui.icons import icon
+from ui.item_model import error_text
 from ui.item_model import item_date
 from ui.suggestion_card import CorrectionDialog
 from ui.suggestion_card import SuggestionCard
@@ -59,7 +64,8 @@ def fields_text(fields: Fields) -> str:
     lines = []
     if fields.dates:
         dates = ", ".join(
-            f"{d.text} ({d.when[:16].replace('T', ' ')}){' — deadline' if d.deadline else ''}"
+            f"{d.text} ({d.when[:16].replace('T', ' ')})"
+            + (f" — {tr('deadline')}" if d.deadline else "")
             for d in fields.dates[:4]
         )
         lines.append(f"{tr('Dates')}: {dates}")
@@ -120,27 +126,27 @@ class DetailPane(QWidget):
         self.meta_label.setEnabled(False)  # the palette's dim text, light or dark
         self.error_label = _plain_label(info)
         self.error_label.setStyleSheet("color: #d93025;")
-        self.retry_button = QPushButton(tr("Retry"), info)
-        self.retry_button.setToolTip("Read this file or message again")
+        self.retry_button = QPushButton(info)
         self.retry_button.clicked.connect(self._on_retry)
         self.category_label = _plain_label(info)
         self.why_label = _plain_label(info)
         self.junk_label = _plain_label(info)
         self.summary = SummaryView(info)
         self.summary.summarize_requested.connect(self.summarize_requested)
-        self.fields_title = QLabel(f"<b>{tr('Extracted')}</b>", info)
+        self.fields_title = QLabel(info)
         self.fields_label = _plain_label(info)
-        self.attachments_title = QLabel(f"<b>{tr('Attachments')}</b>", info)
+        self.attachments_title = QLabel(info)
         self.attachments_list = QListWidget(info)
         self.attachments_list.setMaximumHeight(90)
         self.attachments_list.itemActivated.connect(self._on_attachment)
         self.attachments_list.itemClicked.connect(self._on_attachment)
-        self.suggestions_title = QLabel(f"<b>{tr('Suggestions')}</b>", info)
-        self.no_suggestions = QLabel(tr("No open suggestions."), info)
+        self.suggestions_title = QLabel(info)
+        self.no_suggestions = QLabel(info)
+        self._loading = True  # "Loading suggestions…" until they come
 
-        self.set_category_button = QPushButton(tr("Set category…"), info)
-        self.junk_button = QPushButton(tr("Junk"), info)
-        self.not_junk_button = QPushButton(tr("Not junk"), info)
+        self.set_category_button = QPushButton(info)
+        self.junk_button = QPushButton(info)
+        self.not_junk_button = QPushButton(info)
         self.set_category_button.clicked.connect(self._on_set_category)
         self.junk_button.clicked.connect(self._on_junk)
         self.not_junk_button.clicked.connect(self._on_not_junk)
@@ -180,8 +186,7 @@ class DetailPane(QWidget):
         self.scroll.setWidget(info)
         self.text_edit = QPlainTextEdit(self)
         self.text_edit.setReadOnly(True)
-        self.text_edit.setPlaceholderText("The item's text")
-        self.quoted_button = QPushButton(tr("Show quoted text"), self)
+        self.quoted_button = QPushButton(self)
         self.quoted_button.setCheckable(True)
         self.quoted_button.setFlat(True)
         self.quoted_button.toggled.connect(self._on_quoted_toggled)
@@ -191,7 +196,7 @@ class DetailPane(QWidget):
         text_layout.setSpacing(0)
         text_layout.addWidget(self.text_edit, 1)
         text_layout.addWidget(self.quoted_button, 0, Qt.AlignmentFlag.AlignLeft)
-        self.placeholder = QLabel(tr("Select an item to see its summary and suggestions."), self)
+        self.placeholder = QLabel(self)
         self.placeholder.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.placeholder.setWordWrap(True)
 
@@ -204,7 +209,32 @@ class DetailPane(QWidget):
         outer.setContentsMargins(0, 0, 0, 0)
         outer.addWidget(self.placeholder)
         outer.addWidget(self.splitter)
+        self.retranslate()
         self.show_item(None)
+
+    def changeEvent(self, event: QEvent) -> None:
+        if is_language_change(event):
+            self.retranslate()
+        super().changeEvent(event)
+
+    def retranslate(self) -> None:
+        """Re-apply every text in the UI language, the shown item's included."""
+        self.retry_button.setText(tr("Retry"))
+        self.retry_button.setToolTip(tr("Read this file or message again"))
+        self.fields_title.setText(f"<b>{tr('Extracted')}</b>")
+        self.attachments_title.setText(f"<b>{tr('Attachments')}</b>")
+        self.suggestions_title.setText(f"<b>{tr('Suggestions')}</b>")
+        self.no_suggestions.setText(
+            tr("Loading suggestions…") if self._loading else tr("No open suggestions.")
+        )
+        self.set_category_button.setText(tr("Set category…"))
+        self.junk_button.setText(tr("Junk"))
+        self.not_junk_button.setText(tr("Not junk"))
+        self.text_edit.setPlaceholderText(tr("The item's text"))
+        self.placeholder.setText(tr("Select an item to see its summary and suggestions."))
+        if self.item is not None:
+            self._fill(self.item)
+        self._set_quoted_label()
 
     # -- content from the engine -------------------------------------------
 
@@ -224,6 +254,7 @@ class DetailPane(QWidget):
         self.splitter.setVisible(item is not None)
         if changed:
             self._clear_cards()
+            self._loading = True
             self.no_suggestions.setText(tr("Loading suggestions…"))
             self.set_extras(item.id if item else -1, "", [])
         if item is None:
@@ -246,9 +277,7 @@ class DetailPane(QWidget):
         self.quoted = quoted
         self._attachments = list(attachments)
         self.quoted_button.setVisible(bool(quoted))
-        n = quoted.count("\n") + 1 if quoted else 0
-        label = tr("Hide quoted text") if self.show_quoted else tr("Show quoted text")
-        self.quoted_button.setText(f"{label} ({n})" if n else label)
+        self._set_quoted_label()
         self._fill_text()
         self.attachments_list.clear()
         for child in attachments:
@@ -258,6 +287,11 @@ class DetailPane(QWidget):
             self.attachments_list.addItem(entry)
         self.attachments_title.setVisible(bool(attachments))
         self.attachments_list.setVisible(bool(attachments))
+
+    def _set_quoted_label(self) -> None:
+        n = self.quoted.count("\n") + 1 if self.quoted else 0
+        label = tr("Hide quoted text") if self.show_quoted else tr("Show quoted text")
+        self.quoted_button.setText(f"{label} ({n})" if n else label)
 
     def _fill_text(self) -> None:
         if self.item is None:
@@ -293,6 +327,7 @@ class DetailPane(QWidget):
             card.corrected.connect(self.suggestion_rejected)
             self.cards_layout.addWidget(card)
             self.cards.append(card)
+        self._loading = False
         self.no_suggestions.setText(tr("No open suggestions."))
         self.no_suggestions.setVisible(not self.cards and self.item.state != ItemState.ERROR)
 
@@ -300,29 +335,32 @@ class DetailPane(QWidget):
 
     def _fill(self, item: Item) -> None:
         error = item.state == ItemState.ERROR
-        self.title_label.setText(item.title or "(untitled)")
+        self.title_label.setText(item.title or tr("(untitled)"))
         meta = [item.metadata.get("from", ""), item_date(item)[:16].replace("T", " ")]
         meta.append(item.source_path)
         self.meta_label.setText(" · ".join(part for part in meta if part))
         self.error_label.setVisible(error)
         self.retry_button.setVisible(error)
-        self.error_label.setText(f"⚠ Could not read this item: {item.error or 'unknown reason'}")
+        self.error_label.setText(f"⚠ {error_text(item)}")
         if item.state == ItemState.PENDING:
             category = tr("not classified yet")
         else:
-            category = category_text(item)
+            category = engine_text(category_text(item))
             if item.category and not item.user_category:
-                category = f"{item.category} ({item.confidence:.0%} sure)"
+                category = tr("{category} ({p} sure)").format(
+                    category=item.category, p=f"{item.confidence:.0%}"
+                )
         self.category_label.setText(f"{tr('Category')}: {category}")
-        self.why_label.setText(_bullets(item.category_clues[:3]) if item.category_clues else "")
+        clues = engine_texts(item.category_clues[:3])
+        self.why_label.setText(_bullets(clues) if clues else "")
         self.why_label.setVisible(bool(item.category_clues) and not error)
         for widget in (self.category_label, self.set_category_button, self.suggestions_title):
             widget.setVisible(not error)
         self.no_suggestions.setVisible(not error and not self.cards)
         is_mail = item.kind == ItemKind.MAIL and not error
-        junk = junk_text(item)
+        junk = engine_text(junk_text(item))
         if item.junk_clues and is_mail:
-            junk += " — " + "; ".join(item.junk_clues[:3])
+            junk += " — " + "; ".join(engine_texts(item.junk_clues[:3]))
         self.junk_label.setText(f"{tr('Junk filter')}: {junk}")
         for widget in (self.junk_label, self.junk_button, self.not_junk_button):
             widget.setVisible(is_mail)
@@ -386,7 +424,7 @@ class DetailPane(QWidget):
             return
         names = self.category_names(self.item.kind)
         self.dialog = CorrectionDialog(names, self.item.category or "", self)
-        self.dialog.setWindowTitle("Set the category")
+        self.dialog.set_title("Set the category")
         self.dialog.accepted.connect(self._on_category_dialog_accepted)
         self.dialog.open()
 

@@ -14,6 +14,7 @@ from __future__ import annotations
 import logging
 from datetime import date
 
+from PySide6.QtCore import QEvent
 from PySide6.QtCore import QUrl
 from PySide6.QtCore import Signal
 from PySide6.QtCore import Slot
@@ -29,6 +30,10 @@ from assistant import digest as digest_module
 from assistant.engine import Sift
 from assistant.types import Suggestion
 from ui.client import EngineClient
+from ui.i18n import engine_text
+from ui.i18n import is_language_change
+from ui.i18n import kind_name
+from ui.i18n import language
 from ui.i18n import tr
 
 log = logging.getLogger(__name__)
@@ -36,10 +41,12 @@ log = logging.getLogger(__name__)
 SCHEME = "sift"
 
 
-def render_digest(sift: Sift, day: str | date | None = None) -> tuple[digest_module.Digest, str]:
-    """The digest and its HTML page (engine thread: it reads the database)."""
+def render_digest(
+    sift: Sift, day: str | date | None = None, lang: str = "en"
+) -> tuple[digest_module.Digest, str]:
+    """The digest and its HTML page in ``lang`` (engine thread: it reads the database)."""
     digest = sift.digest(day)
-    return digest, digest_module.render_html(digest)
+    return digest, digest_module.render_html(digest, lang)
 
 
 def parse_link(url: QUrl) -> tuple[str, int] | None:
@@ -92,24 +99,35 @@ class DigestDialog(QDialog):
         self.digest: digest_module.Digest | None = None
         self.day: str | None = None  # None: today
         self.confirm: QMessageBox | None = None
-        self.setWindowTitle(f"Sift — {tr('Digest')}")
         self.browser = SafeBrowser(self)
         self.browser.anchorClicked.connect(self.on_link)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close, self)
         buttons.rejected.connect(self.reject)
-        self.refresh_button = buttons.addButton(
-            tr("Refresh now"), QDialogButtonBox.ButtonRole.ActionRole
-        )
+        self.refresh_button = buttons.addButton("", QDialogButtonBox.ButtonRole.ActionRole)
         self.refresh_button.clicked.connect(lambda: self.refresh(self.day))
         layout = QVBoxLayout(self)
         layout.addWidget(self.browser, 1)
         layout.addWidget(buttons)
         self.resize(720, 640)
+        self.retranslate()
+
+    def changeEvent(self, event: QEvent) -> None:
+        if is_language_change(event):
+            self.retranslate()
+            if self.digest is not None:
+                self.refresh(self.day)  # the page is rendered in the new language
+        super().changeEvent(event)
+
+    def retranslate(self) -> None:
+        """Re-apply the title and buttons in the UI language."""
+        self.setWindowTitle(f"Sift — {tr('Digest')}")
+        self.refresh_button.setText(tr("Refresh now"))
 
     def refresh(self, day: str | None = None) -> None:
         """Render a day's digest (default: today's) on the engine thread, then show it."""
         self.day = day
-        self.engine.call(lambda sift: render_digest(sift, day), self.show_digest)
+        lang = language()
+        self.engine.call(lambda sift: render_digest(sift, day, lang), self.show_digest)
 
     def show_digest(self, result: tuple[digest_module.Digest, str]) -> None:
         """Show a rendered digest."""
@@ -143,7 +161,7 @@ class DigestDialog(QDialog):
         self._ask_accept(suggestion)
 
     def _ask_accept(self, suggestion: Suggestion) -> None:
-        kind = tr(str(suggestion.kind).replace("_", " ").capitalize())
+        kind = kind_name(str(suggestion.kind))
         box = QMessageBox(
             QMessageBox.Icon.Question,
             tr("Accept"),
@@ -151,7 +169,7 @@ class DigestDialog(QDialog):
             QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.Cancel,
             self,
         )
-        box.setInformativeText(suggestion.reason)
+        box.setInformativeText(engine_text(suggestion.reason))
         box.setDefaultButton(QMessageBox.StandardButton.Cancel)
         suggestion_id = suggestion.id
         box.finished.connect(lambda answer: self._on_answer(suggestion_id, answer))

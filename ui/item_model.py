@@ -25,6 +25,10 @@ from assistant.report import category_text
 from assistant.types import Item
 from assistant.types import ItemKind
 from assistant.types import ItemState
+from ui.i18n import engine_text
+from ui.i18n import engine_texts
+from ui.i18n import kind_name
+from ui.i18n import language_changed
 from ui.i18n import tr
 
 ITEM_ROLE = Qt.ItemDataRole.UserRole + 1
@@ -83,8 +87,14 @@ def junk_badge(item: Item) -> str:
     if item.kind != ItemKind.MAIL or item.state == ItemState.ERROR:
         return ""
     if item.is_junk is None:
-        return UNSURE_JUNK_BADGE if item.junk_probability > 0.5 else ""
-    return JUNK_BADGE if item.is_junk else ""
+        return tr(UNSURE_JUNK_BADGE) if item.junk_probability > 0.5 else ""
+    return tr(JUNK_BADGE) if item.is_junk else ""
+
+
+def error_text(item: Item) -> str:
+    """Why an item could not be read, in the UI language."""
+    reason = engine_text(item.error or "unknown reason")
+    return f"{tr('Could not read this item')}: {reason}"
 
 
 def status_badges(item: Item, *, read: bool, open_count: int) -> str:
@@ -113,6 +123,14 @@ class ItemTableModel(QAbstractTableModel):
         self.open_kinds: Mapping[int, tuple[str, ...]] = {}
         self.sort_column: int = Column.DATE
         self.sort_order = Qt.SortOrder.DescendingOrder
+        language_changed().changed.connect(self.retranslate)
+
+    def retranslate(self) -> None:
+        """Headers, badges and engine text in the new UI language (views repaint)."""
+        self.headerDataChanged.emit(Qt.Orientation.Horizontal, 0, len(Column) - 1)
+        if self._items:
+            last = self.index(len(self._items) - 1, len(Column) - 1)
+            self.dataChanged.emit(self.index(0, 0), last)
 
     # -- Qt overrides -----------------------------------------------------
 
@@ -162,6 +180,8 @@ class ItemTableModel(QAbstractTableModel):
         if role == ITEM_ROLE:
             return item
         if role == Qt.ItemDataRole.ToolTipRole:
+            if column == Column.STATUS:
+                return self._status_tooltip(item)
             return self._tooltip(item, column)
         if role == Qt.ItemDataRole.ForegroundRole:
             if item.state == ItemState.ERROR:
@@ -170,8 +190,6 @@ class ItemTableModel(QAbstractTableModel):
                 return QBrush(_JUNK_COLOUR)
         if role == Qt.ItemDataRole.TextAlignmentRole and column == Column.PRIORITY:
             return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
-        if role == Qt.ItemDataRole.ToolTipRole and column == Column.STATUS:
-            return self._status_tooltip(item)
         return None
 
     def status_text(self, item: Item) -> str:
@@ -181,13 +199,11 @@ class ItemTableModel(QAbstractTableModel):
 
     def _status_tooltip(self, item: Item) -> str:
         if item.state == ItemState.ERROR:
-            return f"{tr('Could not read this item')}: {item.error or 'unknown reason'}"
+            return error_text(item)
         kinds = self.open_kinds.get(item.id, ())
         parts = [tr("read") if item.id in self.read_ids else tr("unread")]
         if kinds:
-            parts.append(
-                tr("open suggestions") + ": " + ", ".join(k.replace("_", " ") for k in kinds)
-            )
+            parts.append(tr("open suggestions") + ": " + ", ".join(kind_name(k) for k in kinds))
         return "; ".join(parts)
 
     # -- badges -----------------------------------------------------------
@@ -328,10 +344,10 @@ class ItemTableModel(QAbstractTableModel):
                 return source_text(item)
             case Column.CATEGORY:
                 if item.state == ItemState.ERROR:
-                    return ERROR_TEXT
+                    return tr(ERROR_TEXT)
                 if item.state == ItemState.PENDING:
                     return "…"
-                return category_text(item)
+                return engine_text(category_text(item))
             case Column.JUNK:
                 return junk_badge(item)
             case Column.PRIORITY:
@@ -358,11 +374,11 @@ class ItemTableModel(QAbstractTableModel):
     @staticmethod
     def _tooltip(item: Item, column: Column) -> str | None:
         if item.state == ItemState.ERROR:
-            return f"Could not read this item: {item.error or 'unknown reason'}"
+            return error_text(item)
         if column == Column.CATEGORY and item.category_clues:
-            return "Why: " + "; ".join(item.category_clues[:3])
+            return f"{tr('Why')}: " + "; ".join(engine_texts(item.category_clues[:3]))
         if column == Column.JUNK and item.junk_clues:
-            return f"{item.junk_probability:.0%}: " + "; ".join(item.junk_clues[:3])
+            return f"{item.junk_probability:.0%}: " + "; ".join(engine_texts(item.junk_clues[:3]))
         if column == Column.SOURCE:
             return item.source_path
         if column == Column.TITLE:

@@ -15,6 +15,7 @@ from PySide6.QtCore import Slot
 
 from assistant.types import ActionRecord
 from assistant.types import SuggestionKind
+from ui.i18n import engine_text
 from ui.i18n import tr
 from ui.shortcuts import ShortcutsDialog
 from ui.suggestion_card import SuggestionCard
@@ -89,7 +90,7 @@ class KeyboardActions(QObject):
             card.accept_button.click()  # the engine archives on Accept
         else:
             self.window.show_message(
-                f"{tr('Archive the item')}: no archive suggestion for this item"
+                lambda: f"{tr('Archive the item')}: {tr('no archive suggestion for this item')}"
             )
 
     @Slot()
@@ -107,9 +108,12 @@ class KeyboardActions(QObject):
         item = self.window.current_item()
         if item is not None:  # an undone accept opens its suggestion again
             engine.load_suggestions(item.id)
+
         # Said after the reload (the engine thread answers in order), so the
         # item count that reload shows does not hide what was undone.
-        text = f"{tr('Undo')}: {record.summary}"
+        def text() -> str:
+            return f"{tr('Undo')}: {engine_text(record.summary)}"
+
         engine.call(lambda _sift: None, lambda _none: self.window.show_message(text))
 
     @Slot()

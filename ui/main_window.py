@@ -12,6 +12,7 @@ from __future__ import annotations
 import threading
 import time
 
+from PySide6.QtCore import QEvent
 from PySide6.QtCore import QItemSelection
 from PySide6.QtCore import QSignalBlocker
 from PySide6.QtCore import Qt
@@ -33,6 +34,8 @@ from ui import reading
 from ui.client import EngineClient
 from ui.detail_pane import DetailPane
 from ui.digest_view import DigestDialog
+from ui.i18n import engine_text
+from ui.i18n import is_language_change
 from ui.i18n import tr
 from ui.icons import app_icon
 from ui.item_model import Column
@@ -46,8 +49,10 @@ from ui.overview import ItemFilter
 from ui.overview import Overview
 from ui.search_box import SearchBox
 from ui.shortcuts import install_shortcuts
+from ui.status_line import Message
 from ui.status_line import StatusLine
 from ui.window_menus import build_menus
+from ui.window_menus import retranslate_menus
 
 MESSAGE_MS = 8_000
 BATCH_MS = 20  # longest slice of the GUI thread spent applying queued item changes
@@ -220,8 +225,11 @@ class MainWindow(QMainWindow):
             for row in range(self.proxy.rowCount())
         ]
 
-    def show_message(self, text: str) -> None:
-        """A status-bar message (the first line of ``text``; the rest as tooltip)."""
+    def show_message(self, text: Message) -> None:
+        """A status-bar message (the first line of ``text``; the rest as tooltip).
+
+        A function that builds the text is called again when the UI language changes.
+        """
         self.status.show_message(text)
 
     # -- search and filters -------------------------------------------------
@@ -240,7 +248,9 @@ class MainWindow(QMainWindow):
         self.searching = query
         self.model.set_items(items)
         self.proxy.set_filter(ItemFilter(FilterKind.SEARCH, query))
-        self.show_message(f"{len(items)} {tr('search results for')} “{query}”")
+        self.show_message(
+            lambda: tr("{n} search results for “{query}”").format(n=len(items), query=query)
+        )
 
     @Slot()
     def clear_search(self) -> None:
@@ -252,7 +262,7 @@ class MainWindow(QMainWindow):
             self.model.set_items(list(self._all.values()))
             current = self.nav.current_filter
             self.proxy.set_filter(current if current.kind != FilterKind.READ_NEXT else ALL_ITEMS)
-            self.show_message(f"{len(self._all)} {tr('items')}")
+            self.show_message(self._count_text)
         self.table.setFocus()
 
     @Slot(object)
@@ -267,10 +277,10 @@ class MainWindow(QMainWindow):
     def _on_read_next(self, items: list[Item]) -> None:
         if self.nav.current_filter.kind != FilterKind.READ_NEXT:
             return  # the user chose another view meanwhile
-        self.searching = tr("Read next")
+        self.searching = "Read next"
         self.model.set_items(items, keep_order=True)  # ranked: best first
         self.proxy.set_filter(ItemFilter(FilterKind.SEARCH, self.searching))
-        self.show_message(f"{tr('Read next')}: {len(items)} {tr('items')}")
+        self.show_message(lambda: tr("Read next: {n} items").format(n=len(items)))
 
     # -- user actions -----------------------------------------------------
 
@@ -349,7 +359,7 @@ class MainWindow(QMainWindow):
 
     @Slot()
     def _on_opened(self) -> None:
-        self.show_message(tr("Ready"))
+        self.show_message(lambda: tr("Ready"))
 
     @Slot(list)
     def _on_items_loaded(self, items: list[Item]) -> None:
@@ -363,9 +373,13 @@ class MainWindow(QMainWindow):
             self.detail.show_item(None)
         errors = sum(1 for item in items if item.state == ItemState.ERROR)
         if errors:
-            self.show_message(f"{len(items)} {tr('items')}, {errors} {tr('could not be read')}")
+            self.show_message(
+                lambda: tr("{n} items, {errors} could not be read").format(
+                    n=len(items), errors=errors
+                )
+            )
         elif items:
-            self.show_message(f"{len(items)} {tr('items')}")
+            self.show_message(self._count_text)
         self._emit_counts()
 
     @Slot(object)
@@ -393,8 +407,14 @@ class MainWindow(QMainWindow):
     @Slot(list)
     def _on_ingested(self, items: list[Item]) -> None:
         errors = sum(1 for item in items if item.state == ItemState.ERROR)
-        text = f"{tr('Read')} {len(items)} {tr('items')}"
-        self.show_message(text + (f", {errors} {tr('with errors')}" if errors else ""))
+        if errors:
+            self.show_message(
+                lambda: tr("Read {n} items, {errors} with errors").format(
+                    n=len(items), errors=errors
+                )
+            )
+        else:
+            self.show_message(lambda: tr("Read {n} items").format(n=len(items)))
 
     @Slot(int, list)
     def _on_suggestions_loaded(self, item_id: int, suggestions: list[Suggestion]) -> None:
@@ -431,14 +451,28 @@ class MainWindow(QMainWindow):
 
     @Slot(object)
     def _on_feedback_recorded(self, suggestion: Suggestion) -> None:
-        self.show_message(f"Suggestion {suggestion.state}: {suggestion.reason}")
+        self.show_message(
+            lambda: f"{tr('Suggestion ' + str(suggestion.state))}: {engine_text(suggestion.reason)}"
+        )
 
     @Slot(bool)
     def _on_busy_changed(self, busy: bool) -> None:  # noqa: FBT001 - a slot
         if not busy and self._all:
-            self.show_message(f"{len(self._all)} {tr('items')}")
+            self.show_message(self._count_text)
+
+    def _count_text(self) -> str:
+        return tr("{n} items").format(n=len(self._all))
 
     # -- Qt overrides -----------------------------------------------------
+
+    def changeEvent(self, event: QEvent) -> None:
+        if is_language_change(event):
+            self.retranslate()
+        super().changeEvent(event)
+
+    def retranslate(self) -> None:
+        """Re-apply the window's own texts (the panes and the list do theirs)."""
+        retranslate_menus(self)
 
     def closeEvent(self, event: QCloseEvent) -> None:
         self._left_item()

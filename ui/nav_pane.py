@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from pathlib import PurePath
 
+from PySide6.QtCore import QEvent
 from PySide6.QtCore import QSignalBlocker
 from PySide6.QtCore import Qt
 from PySide6.QtCore import Signal
@@ -21,6 +22,7 @@ from PySide6.QtWidgets import QWidget
 
 from assistant.types import ItemKind
 from ui import reading
+from ui.i18n import is_language_change
 from ui.i18n import tr
 from ui.icons import icon
 from ui.overview import ALL_ITEMS
@@ -75,6 +77,11 @@ class NavPane(QTreeWidget):
         self.current_filter: ItemFilter = ALL_ITEMS
         self.currentItemChanged.connect(self._on_current_changed)
         self._rebuild()
+
+    def changeEvent(self, event: QEvent) -> None:
+        if is_language_change(event):
+            self._rebuild()  # the section and view names are built in the UI language
+        super().changeEvent(event)
 
     # -- content -----------------------------------------------------------
 

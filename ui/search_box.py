@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from PySide6.QtCore import QEvent
 from PySide6.QtCore import Qt
 from PySide6.QtCore import Signal
 from PySide6.QtCore import Slot
@@ -9,6 +10,7 @@ from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import QLineEdit
 from PySide6.QtWidgets import QWidget
 
+from ui.i18n import is_language_change
 from ui.i18n import tr
 
 
@@ -26,7 +28,7 @@ class SearchBox(QLineEdit):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("searchBox")
-        self.setPlaceholderText(tr("Search all items (/)"))
+        self.retranslate()
         self.setClearButtonEnabled(True)
         self.setMaximumWidth(320)
         self.returnPressed.connect(self._on_return)
@@ -44,6 +46,15 @@ class SearchBox(QLineEdit):
     def _on_text_changed(self, text: str) -> None:
         if not text:
             self.cleared.emit()
+
+    def changeEvent(self, event: QEvent) -> None:
+        if is_language_change(event):
+            self.retranslate()
+        super().changeEvent(event)
+
+    def retranslate(self) -> None:
+        """The placeholder in the UI language."""
+        self.setPlaceholderText(tr("Search all items (/)"))
 
     def keyPressEvent(self, event: QKeyEvent) -> None:
         # Esc is handled here, not as a shortcut: it works whether or not

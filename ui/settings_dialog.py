@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from PySide6.QtCore import QEvent
 from PySide6.QtCore import Signal
 from PySide6.QtCore import Slot
 from PySide6.QtWidgets import QDialog
@@ -23,12 +24,15 @@ from PySide6.QtWidgets import QWidget
 from assistant.engine import Sift
 from assistant.settings import Settings
 from ui.client import EngineClient
+from ui.i18n import is_language_change
 from ui.i18n import tr
 from ui.settings_tabs import CategoriesTab
 from ui.settings_tabs import LanguageTab
 from ui.settings_tabs import ModelsTab
 from ui.settings_tabs import SourcesTab
 from ui.settings_tabs import TrainingTab
+
+TAB_TITLES = ("Sources", "Models", "Categories", "Fine-tuning", "Privacy", "Language")
 
 
 class SettingsDialog(QDialog):
@@ -51,7 +55,6 @@ class SettingsDialog(QDialog):
         self.engine = engine
         self.settings = Settings()
         self.confirm: QMessageBox | None = None
-        self.setWindowTitle(tr("Settings"))
         self.tabs = QTabWidget(self)
         self.sources_tab = SourcesTab(engine, self)
         self.models_tab = ModelsTab(engine, self)
@@ -59,38 +62,55 @@ class SettingsDialog(QDialog):
         self.training_tab = TrainingTab(self)
         self.language_tab = LanguageTab(self)
         privacy = QWidget(self)
-        self.clear_button = QPushButton(tr("Clear all data…"), privacy)
+        self.clear_button = QPushButton(privacy)
         self.clear_button.clicked.connect(self._on_clear)
-        note = QLabel(
-            "Deletes every item, summary, suggestion, feedback row and trained model. "
-            "Your files and mailboxes are not touched.",
-            privacy,
-        )
+        note = QLabel(privacy)
         note.setWordWrap(True)
+        self.privacy_note = note
         privacy_layout = QVBoxLayout(privacy)
         privacy_layout.addWidget(note)
         privacy_layout.addWidget(self.clear_button)
         privacy_layout.addStretch(1)
-        for widget, title in (
-            (self.sources_tab, "Sources"),
-            (self.models_tab, "Models"),
-            (self.categories_tab, "Categories"),
-            (self.training_tab, "Fine-tuning"),
-            (privacy, "Privacy"),
-            (self.language_tab, "Language"),
+        for widget in (
+            self.sources_tab,
+            self.models_tab,
+            self.categories_tab,
+            self.training_tab,
+            privacy,
+            self.language_tab,
         ):
-            self.tabs.addTab(widget, tr(title))
+            self.tabs.addTab(widget, "")
         self.buttons = QDialogButtonBox(
             QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel, self
         )
-        self.buttons.button(QDialogButtonBox.StandardButton.Save).setText(tr("Save"))
-        self.buttons.button(QDialogButtonBox.StandardButton.Cancel).setText(tr("Cancel"))
         self.buttons.accepted.connect(self.save)
         self.buttons.rejected.connect(self.reject)
         layout = QVBoxLayout(self)
         layout.addWidget(self.tabs)
         layout.addWidget(self.buttons)
         self.resize(680, 460)
+        self.retranslate()
+
+    def changeEvent(self, event: QEvent) -> None:
+        if is_language_change(event):
+            self.retranslate()
+        super().changeEvent(event)
+
+    def retranslate(self) -> None:
+        """Re-apply the title, tab names and buttons (each tab does its own texts)."""
+        self.setWindowTitle(tr("Settings"))
+        for index, title in enumerate(TAB_TITLES):
+            self.tabs.setTabText(index, tr(title))
+        self.clear_button.setText(tr("Clear all data…"))
+        self.privacy_note.setText(
+            tr(
+                "Deletes every item, summary, suggestion, feedback row and trained model. "
+                "Your files and mailboxes are not touched."
+            )
+        )
+        # Set after QDialogButtonBox's own LanguageChange handling, which resets them.
+        self.buttons.button(QDialogButtonBox.StandardButton.Save).setText(tr("Save"))
+        self.buttons.button(QDialogButtonBox.StandardButton.Cancel).setText(tr("Cancel"))
 
     def load(self) -> None:
         """Read the settings, sources, categories and loaded models from the engine."""
@@ -131,7 +151,7 @@ class SettingsDialog(QDialog):
         self.confirm = QMessageBox(
             QMessageBox.Icon.Warning,
             tr("Clear all data"),
-            "Delete everything Sift has stored? This cannot be undone.",
+            tr("Delete everything Sift has stored? This cannot be undone."),
             QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.Cancel,
             self,
         )

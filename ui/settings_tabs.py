@@ -11,6 +11,7 @@ import os
 from pathlib import Path
 from typing import Any
 
+from PySide6.QtCore import QEvent
 from PySide6.QtCore import Slot
 from PySide6.QtWidgets import QAbstractItemView
 from PySide6.QtWidgets import QComboBox
@@ -34,6 +35,8 @@ from assistant.types import Category
 from assistant.types import ItemKind
 from ui.client import EngineClient
 from ui.i18n import LANGUAGES
+from ui.i18n import Texts
+from ui.i18n import is_language_change
 from ui.i18n import tr
 from ui.window_menus import pick_source
 
@@ -53,9 +56,38 @@ def rss_bytes() -> int | None:
         return None
 
 
-def _table(parent: QWidget, headers: list[str]) -> QTableWidget:
+class Tab(QWidget):
+    """A settings tab whose texts (``self.texts``) follow the UI language."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.texts = Texts()
+
+    def changeEvent(self, event: QEvent) -> None:
+        if is_language_change(event):
+            self.retranslate()
+        super().changeEvent(event)
+
+    def retranslate(self) -> None:
+        """Re-apply the bound texts in the UI language."""
+        self.texts.apply()
+
+    def label(self, text: str) -> QLabel:
+        """A label showing ``text`` in the UI language."""
+        label = QLabel(self)
+        self.texts.bind(label.setText, text)
+        return label
+
+    def button(self, text: str) -> QPushButton:
+        """A button showing ``text`` in the UI language."""
+        button = QPushButton(self)
+        self.texts.bind(button.setText, text)
+        return button
+
+
+def _table(parent: Tab, headers: list[str]) -> QTableWidget:
     table = QTableWidget(0, len(headers), parent)
-    table.setHorizontalHeaderLabels([tr(h) for h in headers])
+    parent.texts.hook(lambda: table.setHorizontalHeaderLabels([tr(h) for h in headers]))
     table.verticalHeader().hide()
     table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
     table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
@@ -70,7 +102,7 @@ def _row_data(table: QTableWidget) -> Any:
     return None if not rows else table.item(rows[0].row(), 0).data(256)
 
 
-class SourcesTab(QWidget):
+class SourcesTab(Tab):
     """Sources with their state: add (folder, mbox, Maildir), pause or resume, remove."""
 
     def __init__(self, engine: EngineClient, parent: QWidget | None = None) -> None:
@@ -87,20 +119,21 @@ class SourcesTab(QWidget):
             ("mbox", "Add mail file…"),
             ("maildir", "Add Maildir…"),
         ):
-            button = QPushButton(tr(text), self)
+            button = self.button(text)
             button.clicked.connect(lambda _=False, k=kind: self.add(k))
             buttons.addWidget(button)
             self.add_buttons[kind] = button
         buttons.addStretch(1)
-        self.pause_button = QPushButton(tr("Pause"), self)
+        self.pause_button = self.button("Pause")
         self.pause_button.clicked.connect(self.toggle_pause)
-        self.remove_button = QPushButton(tr("Remove"), self)
+        self.remove_button = self.button("Remove")
         self.remove_button.clicked.connect(self.remove)
         buttons.addWidget(self.pause_button)
         buttons.addWidget(self.remove_button)
         layout = QVBoxLayout(self)
         layout.addWidget(self.table)
         layout.addLayout(buttons)
+        self.texts.hook(lambda: self._on_sources(self.rows))
 
     def reload(self) -> None:
         self.engine.call(lambda sift: sift.sources(), self._on_sources)
@@ -142,7 +175,7 @@ class SourcesTab(QWidget):
             self.engine.call(lambda sift: sift.remove_source(source_id), self._changed)
 
 
-class ModelsTab(QWidget):
+class ModelsTab(Tab):
     """The language and embedding models, device, threads, and what is loaded now."""
 
     def __init__(self, engine: EngineClient, parent: QWidget | None = None) -> None:
@@ -150,16 +183,16 @@ class ModelsTab(QWidget):
         self.engine = engine
         self.generator_edit = QLineEdit(self)
         self.embedder_edit = QLineEdit(self)
-        gguf = QPushButton(tr("Choose GGUF file…"), self)
+        gguf = self.button("Choose GGUF file…")
         gguf.clicked.connect(self._choose_gguf)
-        hf = QPushButton(tr("Choose Hugging Face folder…"), self)
+        hf = self.button("Choose Hugging Face folder…")
         hf.clicked.connect(self._choose_folder)
         self.device_combo = QComboBox(self)
         self.device_combo.addItem("CPU", 0)
         self.device_combo.addItem("GPU", None)
         self.threads_spin = QSpinBox(self)
         self.threads_spin.setRange(0, 256)
-        self.threads_spin.setSpecialValueText(tr("automatic"))
+        self.texts.bind(self.threads_spin.setSpecialValueText, "automatic")
         self.loaded_label = QLabel("…", self)
         self.loaded_label.setWordWrap(True)
         self.memory_label = QLabel("…", self)
@@ -170,22 +203,32 @@ class ModelsTab(QWidget):
         embedder_row.addWidget(self.embedder_edit, 1)
         embedder_row.addWidget(hf)
         form = QFormLayout(self)
-        form.addRow(tr("Language model"), generator_row)
-        form.addRow(tr("Embedding model"), embedder_row)
-        form.addRow(tr("Device"), self.device_combo)
-        form.addRow(tr("Threads"), self.threads_spin)
-        form.addRow(tr("Loaded"), self.loaded_label)
-        form.addRow(tr("Memory"), self.memory_label)
+        form.addRow(self.label("Language model"), generator_row)
+        form.addRow(self.label("Embedding model"), embedder_row)
+        form.addRow(self.label("Device"), self.device_combo)
+        form.addRow(self.label("Threads"), self.threads_spin)
+        form.addRow(self.label("Loaded"), self.loaded_label)
+        form.addRow(self.label("Memory"), self.memory_label)
+        self._loaded: dict[str, Any] | None = None
+        self.texts.hook(self._show_loaded)
 
     def reload(self) -> None:
         self.engine.call(_loaded, self._on_loaded)
 
     def _on_loaded(self, loaded: dict[str, Any]) -> None:
-        generator = loaded.get("generator") or loaded.get("generator_error") or "not loaded yet"
-        embedder = loaded.get("embedder") or "not loaded yet"
-        self.loaded_label.setText(f"LLM: {generator}\nEmbeddings: {embedder}")
+        self._loaded = loaded
+        self._show_loaded()
+
+    def _show_loaded(self) -> None:
+        loaded = self._loaded
+        if loaded is None:
+            return
+        missing = tr("not loaded yet")
+        generator = loaded.get("generator") or loaded.get("generator_error") or missing
+        embedder = loaded.get("embedder") or missing
+        self.loaded_label.setText(f"LLM: {generator}\n{tr('Embeddings')}: {embedder}")
         rss = loaded.get("rss")
-        self.memory_label.setText(f"{rss / 2**20:,.0f} MiB (RSS)" if rss else "unknown")
+        self.memory_label.setText(f"{rss / 2**20:,.0f} MiB (RSS)" if rss else tr("unknown"))
 
     def show_settings(self, settings: Settings) -> None:
         self.generator_edit.setText(settings.generator)
@@ -219,7 +262,7 @@ def _loaded(sift: Sift) -> dict[str, Any]:
     return {**sift.loaded_models(), "rss": rss_bytes()}
 
 
-class CategoriesTab(QWidget):
+class CategoriesTab(Tab):
     """Categories and document types: add, rename, describe, delete."""
 
     def __init__(self, engine: EngineClient, parent: QWidget | None = None) -> None:
@@ -229,20 +272,22 @@ class CategoriesTab(QWidget):
         self.table = _table(self, ["Name", "Kind", "Description"])
         self.table.itemSelectionChanged.connect(self._on_selected)
         self.name_edit = QLineEdit(self)
-        self.name_edit.setPlaceholderText(tr("Name"))
+        self.texts.bind(self.name_edit.setPlaceholderText, "Name")
         self.description_edit = QLineEdit(self)
-        self.description_edit.setPlaceholderText(tr("Description"))
+        self.texts.bind(self.description_edit.setPlaceholderText, "Description")
         self.kind_combo = QComboBox(self)
-        self.kind_combo.addItem(tr("Categories"), ItemKind.MAIL)
-        self.kind_combo.addItem(tr("Document types"), ItemKind.DOCUMENT)
+        self.kind_combo.addItem("", ItemKind.MAIL)
+        self.kind_combo.addItem("", ItemKind.DOCUMENT)
+        self.texts.bind(lambda text: self.kind_combo.setItemText(0, text), "Categories")
+        self.texts.bind(lambda text: self.kind_combo.setItemText(1, text), "Document types")
         fields = QHBoxLayout()
         fields.addWidget(self.name_edit, 1)
         fields.addWidget(self.kind_combo)
         buttons = QHBoxLayout()
-        self.add_button = QPushButton(tr("Add"), self)
-        self.rename_button = QPushButton(tr("Rename…"), self)
-        self.describe_button = QPushButton(tr("Describe…"), self)
-        self.delete_button = QPushButton(tr("Delete"), self)
+        self.add_button = self.button("Add")
+        self.rename_button = self.button("Rename…")
+        self.describe_button = self.button("Describe…")
+        self.delete_button = self.button("Delete")
         for button, slot in (
             (self.add_button, self.add),
             (self.rename_button, self.rename),
@@ -256,6 +301,7 @@ class CategoriesTab(QWidget):
         layout.addLayout(fields)
         layout.addWidget(self.description_edit)
         layout.addLayout(buttons)
+        self.texts.hook(lambda: self._on_categories(self.categories))
 
     def reload(self) -> None:
         self.engine.call(lambda sift: sift.categories(), self._on_categories)
@@ -318,7 +364,7 @@ class CategoriesTab(QWidget):
             self.engine.call(lambda sift: sift.delete_category(name), self._changed)
 
 
-class TrainingTab(QWidget):
+class TrainingTab(Tab):
     """When to fine-tune, and which new items to notify about."""
 
     def __init__(self, parent: QWidget | None = None) -> None:
@@ -332,9 +378,11 @@ class TrainingTab(QWidget):
         self.notify.setRange(0, 1.01)
         self.notify.setSingleStep(0.05)
         form = QFormLayout(self)
-        form.addRow(tr("Retrain after this many new labels"), self.min_labels)
-        form.addRow(tr("Also retrain after this many hours (with new labels)"), self.interval)
-        form.addRow(tr("Notify for items with priority at least"), self.notify)
+        form.addRow(self.label("Retrain after this many new labels"), self.min_labels)
+        hours = self.label("Also retrain after this many hours (with new labels)")
+        hours.setWordWrap(True)  # long in English; wraps rather than clipping
+        form.addRow(hours, self.interval)
+        form.addRow(self.label("Notify for items with priority at least"), self.notify)
 
     def show_settings(self, settings: Settings) -> None:
         self.min_labels.setValue(settings.train_min_feedback)
@@ -349,18 +397,19 @@ class TrainingTab(QWidget):
         }
 
 
-class LanguageTab(QWidget):
+class LanguageTab(Tab):
     """The interface language."""
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.combo = QComboBox(self)
-        self.combo.addItem(tr("automatic"), "")
+        self.combo.addItem("", "")
+        self.texts.bind(lambda text: self.combo.setItemText(0, text), "automatic")
         for code, name in LANGUAGES.items():
-            self.combo.addItem(name, code)
-        note = QLabel(tr("Takes effect the next time Sift starts."), self)
+            self.combo.addItem(name, code)  # each language in its own words
+        note = self.label("Applies as soon as you save.")
         form = QFormLayout(self)
-        form.addRow(tr("Interface language"), self.combo)
+        form.addRow(self.label("Interface language"), self.combo)
         form.addRow("", note)
 
     def show_settings(self, settings: Settings) -> None:

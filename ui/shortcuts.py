@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from PySide6.QtCore import QEvent
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QKeySequence
 from PySide6.QtGui import QShortcut
@@ -21,6 +22,7 @@ from PySide6.QtWidgets import QTableWidgetItem
 from PySide6.QtWidgets import QVBoxLayout
 from PySide6.QtWidgets import QWidget
 
+from ui.i18n import is_language_change
 from ui.i18n import tr
 
 
@@ -74,10 +76,9 @@ class ShortcutsDialog(QDialog):
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.setWindowTitle(tr("Keyboard shortcuts"))
         rows = (*SHORTCUTS, *SHEET_ONLY)
+        self.rows = rows
         self.table = QTableWidget(len(rows), 2, self)
-        self.table.setHorizontalHeaderLabels([tr("Key"), tr("Action")])
         self.table.verticalHeader().hide()
         self.table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
         self.table.setFocusPolicy(Qt.FocusPolicy.NoFocus)
@@ -89,7 +90,7 @@ class ShortcutsDialog(QDialog):
             key.setFont(font)
             key.setTextAlignment(Qt.AlignmentFlag.AlignCenter)
             self.table.setItem(row, 0, key)
-            self.table.setItem(row, 1, QTableWidgetItem(tr(entry.text)))
+            self.table.setItem(row, 1, QTableWidgetItem())
         header = self.table.horizontalHeader()
         header.setSectionResizeMode(0, QHeaderView.ResizeMode.ResizeToContents)
         header.setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
@@ -98,11 +99,24 @@ class ShortcutsDialog(QDialog):
         layout = QVBoxLayout(self)
         layout.addWidget(self.table)
         layout.addWidget(self.buttons)
+        self.retranslate()
         # Tall enough for every row (no scrolling a ten-line sheet), at any font size.
         rows_height = len(rows) * self.table.verticalHeader().defaultSectionSize()
         frame = 2 * self.table.frameWidth() + header.sizeHint().height()
         self.table.setMinimumHeight(rows_height + frame)
         self.resize(440, self.sizeHint().height())
+
+    def changeEvent(self, event: QEvent) -> None:
+        if is_language_change(event):
+            self.retranslate()
+        super().changeEvent(event)
+
+    def retranslate(self) -> None:
+        """Re-apply the title, headers and descriptions in the UI language."""
+        self.setWindowTitle(tr("Keyboard shortcuts"))
+        self.table.setHorizontalHeaderLabels([tr("Key"), tr("Action")])
+        for row, entry in enumerate(self.rows):
+            self.table.item(row, 1).setText(tr(entry.text))
 
     def keys(self) -> list[str]:
         """The keys listed, in order."""

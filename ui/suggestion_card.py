@@ -9,6 +9,7 @@ an editable box, and the second sends the user's version if they changed it.
 
 from __future__ import annotations
 
+from PySide6.QtCore import QEvent
 from PySide6.QtCore import Qt
 from PySide6.QtCore import Signal
 from PySide6.QtCore import Slot
@@ -26,24 +27,15 @@ from PySide6.QtWidgets import QWidget
 
 from assistant.types import Suggestion
 from assistant.types import SuggestionKind
+from ui.i18n import engine_texts
+from ui.i18n import is_language_change
+from ui.i18n import kind_name
 from ui.i18n import tr
 
 HIGH = 0.8
 MEDIUM = 0.5
 
 LEVEL_COLOURS = {"high": "#1e7d32", "medium": "#b26a00", "low": "#9e9e9e"}
-
-KIND_TEXT = {
-    "archive": "Archive",
-    "file_into": "File into",
-    "follow_up": "Follow up",
-    "reply_draft": "Draft a reply",
-    "mark_junk": "Mark as junk",
-    "calendar_event": "Add to calendar",
-    "unsubscribe": "Unsubscribe",
-    "read_later": "Read later",
-    "record_bill": "Record the bill",
-}
 
 
 def confidence_to_level(confidence: float) -> str:
@@ -65,7 +57,7 @@ def confidence_to_level(confidence: float) -> str:
 
 def kind_text(suggestion: Suggestion) -> str:
     """The suggestion's kind for people, with its folder when it has one."""
-    text = tr(KIND_TEXT.get(str(suggestion.kind), str(suggestion.kind).replace("_", " ")))
+    text = kind_name(str(suggestion.kind))
     folder = suggestion.payload.get("folder")
     return f"{text} {folder}" if folder else text
 
@@ -81,7 +73,6 @@ class CorrectionDialog(QDialog):
 
     def __init__(self, categories: list[str], current: str, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.setWindowTitle("Correct the category")
         self.combo = QComboBox(self)
         self.combo.setEditable(True)
         self.combo.addItems(categories)
@@ -92,10 +83,28 @@ class CorrectionDialog(QDialog):
         )
         self.buttons.accepted.connect(self.accept)
         self.buttons.rejected.connect(self.reject)
+        self.title = "Correct the category"
+        self.prompt = QLabel(self)
         layout = QVBoxLayout(self)
-        layout.addWidget(QLabel("The right category for this item:", self))
+        layout.addWidget(self.prompt)
         layout.addWidget(self.combo)
         layout.addWidget(self.buttons)
+        self.retranslate()
+
+    def set_title(self, title: str) -> None:
+        """The window title (English; shown in the UI language)."""
+        self.title = title
+        self.retranslate()
+
+    def changeEvent(self, event: QEvent) -> None:
+        if is_language_change(event):
+            self.retranslate()
+        super().changeEvent(event)
+
+    def retranslate(self) -> None:
+        """Re-apply the texts in the UI language."""
+        self.setWindowTitle(tr(self.title))
+        self.prompt.setText(tr("The right category for this item:"))
 
     def category(self) -> str:
         """The chosen or typed category, stripped."""
@@ -144,6 +153,7 @@ class SuggestionCard(QFrame):
         self.level = confidence_to_level(suggestion.confidence)
         self._categories = categories
         self._current_category = current_category
+        self._clues = clues
         self.dialog: CorrectionDialog | None = None
         self.setObjectName("suggestionCard")
         self.setFrameShape(QFrame.Shape.StyledPanel)
@@ -153,26 +163,20 @@ class SuggestionCard(QFrame):
             " border-radius: 4px; }"
         )
 
-        self.title_label = QLabel(f"<b>{_escape(kind_text(suggestion))}</b>", self)
-        self.level_label = QLabel(
-            f'<span style="color:{colour}">● {tr(self.level)} ({suggestion.confidence:.0%})</span>',
-            self,
-        )
-        self.level_label.setToolTip(f"model {suggestion.model_version}")
-        self.reason_label = QLabel(suggestion.reason, self)
+        self.title_label = QLabel(self)
+        self.level_label = QLabel(self)
+        self.reason_label = QLabel(self)
         self.reason_label.setWordWrap(True)
         self.reason_label.setTextFormat(Qt.TextFormat.PlainText)
-        self.clues_label = QLabel("; ".join(clues), self)
+        self.clues_label = QLabel(self)
         self.clues_label.setTextFormat(Qt.TextFormat.PlainText)
         self.clues_label.setWordWrap(True)
         self.clues_label.setEnabled(False)  # dim: supporting detail
         self.clues_label.setVisible(bool(clues))
-        self.clues_label.setToolTip(tr("Why"))
 
-        self.accept_button = QPushButton(tr("Accept"), self)
-        self.reject_button = QPushButton(tr("Reject"), self)
-        self.correct_button = QPushButton(tr("Correct…"), self)
-        self.correct_button.setToolTip("Reject, and give the right category")
+        self.accept_button = QPushButton(self)
+        self.reject_button = QPushButton(self)
+        self.correct_button = QPushButton(self)
         self.correct_button.setEnabled(bool(categories))
         self.accept_button.clicked.connect(self._on_accept)
         self.reject_button.clicked.connect(self._on_reject)
@@ -194,12 +198,38 @@ class SuggestionCard(QFrame):
         self.draft_box: QPlainTextEdit | None = None
         if suggestion.kind == SuggestionKind.REPLY_DRAFT:
             self.draft_box = QPlainTextEdit(self)
-            self.draft_box.setPlaceholderText(tr("Writing the draft…"))
             self.draft_box.setMinimumHeight(120)
             self.draft_box.hide()
-            self.accept_button.setText(tr("Preview draft"))
             layout.addWidget(self.draft_box)
         layout.addLayout(buttons)
+        self.retranslate()
+
+    def changeEvent(self, event: QEvent) -> None:
+        if is_language_change(event):
+            self.retranslate()
+        super().changeEvent(event)
+
+    def retranslate(self) -> None:
+        """Re-apply every text in the UI language (the reason and clues too)."""
+        suggestion = self.suggestion
+        colour = LEVEL_COLOURS[self.level]
+        self.title_label.setText(f"<b>{_escape(kind_text(suggestion))}</b>")
+        self.level_label.setText(
+            f'<span style="color:{colour}">● {tr(self.level)} ({suggestion.confidence:.0%})</span>'
+        )
+        self.level_label.setToolTip(tr("model {version}").format(version=suggestion.model_version))
+        self.reason_label.setText(engine_texts([suggestion.reason])[0])
+        self.clues_label.setText("; ".join(engine_texts(self._clues)))
+        self.clues_label.setToolTip(tr("Why"))
+        self.reject_button.setText(tr("Reject"))
+        self.correct_button.setText(tr("Correct…"))
+        self.correct_button.setToolTip(tr("Reject, and give the right category"))
+        previewing = self.draft_box is not None and self.draft is None
+        self.accept_button.setText(tr("Preview draft") if previewing else tr("Accept"))
+        if self.draft_box is not None:
+            self.draft_box.setPlaceholderText(tr("Writing the draft…"))
+            if self.draft is not None:
+                self.accept_button.setToolTip(tr("Use this draft (your edits included)"))
 
     def set_pending(self) -> None:
         """Disable the buttons once a verdict is on its way (no double clicks)."""

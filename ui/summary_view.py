@@ -12,6 +12,7 @@ from __future__ import annotations
 import json
 import re
 
+from PySide6.QtCore import QEvent
 from PySide6.QtCore import Qt
 from PySide6.QtCore import Signal
 from PySide6.QtCore import Slot
@@ -24,6 +25,8 @@ from PySide6.QtWidgets import QWidget
 
 from assistant.types import Item
 from assistant.types import Summary
+from ui.i18n import engine_texts
+from ui.i18n import is_language_change
 from ui.i18n import tr
 
 # A JSON string literal, possibly cut off by the stream (no closing quote yet),
@@ -85,8 +88,9 @@ class SummaryView(QWidget):
         self.item_id: int | None = None
         self.streaming = False
         self._raw = ""
+        self._summary: Summary | None = None
         self.title_label = QLabel(self)
-        self.again_button = QPushButton(tr("Summarize again"), self)
+        self.again_button = QPushButton(tr("Summarize"), self)
         self.again_button.clicked.connect(self._on_again)
         self.text_label = _label(self)
         self.points_label = _label(self)
@@ -102,6 +106,19 @@ class SummaryView(QWidget):
         for label in (self.text_label, self.points_label, self.actions_label, self.notes_label):
             layout.addWidget(label)
 
+    def changeEvent(self, event: QEvent) -> None:
+        if is_language_change(event):
+            self.retranslate()
+        super().changeEvent(event)
+
+    def retranslate(self) -> None:
+        """Re-apply the texts in the UI language (a stream in progress goes on)."""
+        self.notes_label.setToolTip(tr("How this summary was made"))
+        if self.streaming:
+            self._show_writing()
+        else:
+            self._show(self._summary)
+
     def show_item(self, item: Item) -> None:
         """Show ``item``'s summary (a stream in progress for another item stops showing)."""
         if item.id != self.item_id:
@@ -111,6 +128,7 @@ class SummaryView(QWidget):
             self._show(item.summary)
 
     def _show(self, summary: Summary | None) -> None:
+        self._summary = summary
         self.again_button.setEnabled(True)
         self.again_button.setText(tr("Summarize again") if summary else tr("Summarize"))
         self.title_label.setText(f"<b>{tr('Summary')}</b>")
@@ -122,16 +140,18 @@ class SummaryView(QWidget):
             self.text_label.setText("—")
             return
         if summary.extractive:
-            self.title_label.setText(f"<b>{tr('Summary')}</b> <i>(extractive)</i>")
+            self.title_label.setText(f"<b>{tr('Summary')}</b> <i>{tr('(extractive)')}</i>")
             self.title_label.setToolTip(
-                "Built from the item's own sentences: the language model was unavailable"
+                tr("Built from the item's own sentences: the language model was unavailable")
             )
         else:
-            self.title_label.setToolTip(f"Written by {summary.model_version}")
+            self.title_label.setToolTip(
+                tr("Written by {model}").format(model=summary.model_version)
+            )
         self.text_label.setText(summary.one_line)
         self.points_label.setText(f"{tr('Key points')}:\n" + _bullets(summary.key_points))
         self.actions_label.setText(f"{tr('To do')}:\n" + _bullets(summary.action_items, "→"))
-        self.notes_label.setText("\n".join(summary.notes))
+        self.notes_label.setText("\n".join(engine_texts(summary.notes)))
 
     # -- streaming ---------------------------------------------------------
 
@@ -142,11 +162,14 @@ class SummaryView(QWidget):
         self.streaming = True
         self._raw = ""
         self.again_button.setEnabled(False)
-        self.title_label.setText(f"<b>{tr('Summary')}</b> <i>{tr('Writing the summary…')}</i>")
+        self._show_writing()
         self.text_label.setText("…")
         self.points_label.hide()
         self.actions_label.hide()
         self.notes_label.hide()
+
+    def _show_writing(self) -> None:
+        self.title_label.setText(f"<b>{tr('Summary')}</b> <i>{tr('Writing the summary…')}</i>")
 
     def append(self, item_id: int, text: str) -> None:
         """The next streamed piece of ``item_id``'s summary."""

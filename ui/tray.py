@@ -20,6 +20,7 @@ from PySide6.QtWidgets import QWidget
 
 from assistant.types import Item
 from assistant.types import ItemState
+from ui.i18n import language_changed
 from ui.i18n import tr
 from ui.icons import app_icon
 
@@ -28,7 +29,9 @@ NOTIFY_MS = 8_000
 
 def tooltip_text(unread: int, pending: int) -> str:
     """The tray tooltip: ``Sift — 3 unread, 2 suggestions``."""
-    return f"Sift — {unread} {tr('unread')}, {pending} {tr('Suggestions').lower()}"
+    return tr("Sift — {unread} unread, {pending} suggestions").format(
+        unread=unread, pending=pending
+    )
 
 
 def urgent_items(items: Iterable[Item], known: set[int], threshold: float) -> list[Item]:
@@ -66,9 +69,9 @@ class TrayController(QObject):
         self.pending = 0
         self.icon = QSystemTrayIcon(app_icon(), self)
         menu = QMenu(window)
-        self.show_action = QAction(tr("Show Sift"), menu)
+        self.show_action = QAction(menu)
         self.show_action.triggered.connect(self.show_window)
-        self.quit_action = QAction(tr("Quit"), menu)
+        self.quit_action = QAction(menu)
         self.quit_action.triggered.connect(self.quit_requested)
         menu.addAction(self.show_action)
         menu.addSeparator()
@@ -77,8 +80,17 @@ class TrayController(QObject):
         self.icon.setContextMenu(menu)
         self.icon.activated.connect(self._on_activated)
         self.set_counts(0, 0)
+        self.retranslate()
+        language_changed().changed.connect(self.retranslate)
         if self.available:
             self.icon.show()
+
+    @Slot()
+    def retranslate(self) -> None:
+        """The menu and tooltip in the UI language."""
+        self.show_action.setText(tr("Show Sift"))
+        self.quit_action.setText(tr("Quit"))
+        self.icon.setToolTip(tooltip_text(self.unread, self.pending))
 
     def set_counts(self, unread: int, pending: int) -> None:
         """Update the tooltip and the badge."""
