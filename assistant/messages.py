@@ -152,6 +152,7 @@ _TEMPLATES = (
         "\u2018{token}\u2019 {f:.2f} (not junk)",
         "\u2018{token}\u2019 {f}（非垃圾）",
     ),
+    _t("junk.documents", "documents are not junk-filtered", "文档不做垃圾过滤"),
     _t(
         "junk.no_words",
         "no words it has learned yet: unsure until you mark similar mail",
@@ -321,7 +322,14 @@ def render(key: str, language: str, **params: Any) -> str:
     return template.zh.format(**{name: format(params[name], specs[name]) for name in specs})
 
 
-def _pattern(spec: str) -> str:
+# Fields that only take a few words: matched exactly, so the next field starts
+# where it should ("An invoice document" is article "An", label "invoice").
+_FIELD_PATTERNS = {"article": "An?"}
+
+
+def _pattern(name: str, spec: str) -> str:
+    if name in _FIELD_PATTERNS:
+        return _FIELD_PATTERNS[name]
     if spec.endswith("%"):
         return r"-?\d+(?:\.\d+)?%"
     if spec.endswith(("f", "d")):
@@ -345,7 +353,7 @@ def _compiled() -> list[tuple[re.Pattern[str], Template]]:
                 parts.append(f"(?P={name})")
             else:
                 seen.add(name)
-                parts.append(f"(?P<{name}>{_pattern(spec or '')})")
+                parts.append(f"(?P<{name}>{_pattern(name, spec or '')})")
         compiled.append((literal, re.compile("".join(parts), re.DOTALL), template))
     # The most specific first: "words of “x”: …" before "words of x: …".
     compiled.sort(key=lambda entry: -entry[0])

@@ -21,6 +21,7 @@ from assistant.actions.folders import with_learned_folders
 from assistant.fields import Fields
 from assistant.fields import extract_fields
 from assistant.junk import JunkFilter
+from assistant.messages import say
 from assistant.priority import Prioritizer
 from assistant.signals import mail_signals
 from assistant.store import Store
@@ -46,7 +47,7 @@ log = logging.getLogger(__name__)
 BATCH = 32
 MAX_ATTEMPTS = 3
 NOT_FILTERED = JunkVerdict(
-    is_junk=False, probability=0.0, clues=("documents are not junk-filtered",), model_version="none"
+    is_junk=False, probability=0.0, clues=(say("junk.documents"),), model_version="none"
 )
 
 
