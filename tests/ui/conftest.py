@@ -21,6 +21,7 @@ from tests.helpers.mail import make_mail
 from tests.ui.relay import Relay
 from ui.app import Gui
 from ui.app import build_gui
+from ui.i18n import set_language
 from ui.worker import SiftFactory
 
 WAIT_MS = 10_000
@@ -37,6 +38,13 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     for item in items:
         if item.path.is_relative_to(HERE):
             item.add_marker(OFFSCREEN_NOISE)
+
+
+@pytest.fixture(autouse=True)
+def english_after_each_test() -> Iterator[None]:
+    """The UI language is process-wide: a test that switches it must not leak it."""
+    yield
+    set_language("en")
 
 
 @pytest.fixture
