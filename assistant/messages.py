@@ -246,6 +246,73 @@ _TEMPLATES = (
     _t("kind.read_later", "read later", "稍后阅读"),
     _t("kind.record_bill", "record bill", "记录账单"),
     _t("kind.rename", "rename", "重命名"),
+    # -- what an accepted suggestion did (assistant.actions: ``ActionRecord.summary``);
+    # matched from the stored text, which the action handlers make themselves.
+    _t(
+        "action.archived_inside",
+        "archived inside Sift (the mailbox file itself is not rewritten)",
+        "已在 Sift 中归档（邮箱文件本身不会改写）",
+    ),
+    _t(
+        "action.filed_inside",
+        "filed under {folder} inside Sift (the mailbox file itself is not rewritten)",
+        "已在 Sift 中归入 {folder}（邮箱文件本身不会改写）",
+    ),
+    _t(
+        "action.archived_moved",
+        "archived: moved {source} to {target}",
+        "已归档：{source} 移到了 {target}",
+    ),
+    _t(
+        "action.filed_moved",
+        "filed under {folder}: moved {source} to {target}",
+        "已归入 {folder}：{source} 移到了 {target}",
+    ),
+    _t("action.renamed", "renamed {old} to {new}", "已将 {old} 改名为 {new}"),
+    _t("action.bill", "bill recorded: {payee}, {amount}", "已记录账单：{payee}，{amount}"),
+    _t(
+        "action.bill_due",
+        "bill recorded: {payee}, {amount}, due {due}",
+        "已记录账单：{payee}，{amount}，{due} 到期",
+    ),
+    _t("action.read_later", "added to the read-later list", "已加入稍后阅读列表"),
+    _t("action.reminder", "reminder set for {when}", "已设置提醒：{when}"),
+    _t(
+        "action.calendar",
+        "calendar event on {day} saved as {path}",
+        "{day} 的日历事件已保存为 {path}",
+    ),
+    _t(
+        "action.calendar_place",
+        "calendar event on {day} at {place} saved as {path}",
+        "{day} 在 {place} 的日历事件已保存为 {path}",
+    ),
+    _t("action.reply_draft", "reply draft saved as {path}", "回复草稿已保存为 {path}"),
+    _t(
+        "action.unsubscribe_draft",
+        "unsubscribe draft to {address} saved as {path}",
+        "发给 {address} 的退订草稿已保存为 {path}",
+    ),
+    _t(
+        "action.unsubscribe_link",
+        "open this link to unsubscribe (Sift does not open it): {link}",
+        "打开此链接即可退订（Sift 不会替你打开）：{link}",
+    ),
+    _t(
+        "action.marked_junk",
+        "marked as junk; the junk filter learned from it",
+        "已标为垃圾；垃圾过滤器已从中学习",
+    ),
+    _t(
+        "action.marked_not_junk",
+        "marked as not junk; the junk filter learned from it",
+        "已标为非垃圾；垃圾过滤器已从中学习",
+    ),
+    _t("action.no_amount", "no amount found", "未找到金额"),
+    _t("action.reminder_removed", "reminder removed", "提醒已删除"),
+    _t("action.bill_removed", "bill removed from the list", "账单已从列表中删除"),
+    _t("action.read_later_removed", "removed from the read-later list", "已从稍后阅读列表中移除"),
+    _t("action.nothing_to_undo", "nothing to undo", "没有可撤销的操作"),
     # -- why an item could not be read (assistant.extract, mailparse, office, ocr,
     # pipeline); matched from the stored text, which the readers make themselves.
     _t("error.empty_message", "empty message", "空邮件"),

@@ -32,6 +32,7 @@ from assistant.types import TrainReport
 from ui.client import EngineClient
 from ui.crash_dialog import CrashReporter
 from ui.dashboard import DashboardWindow
+from ui.i18n import colon
 from ui.i18n import set_language
 from ui.i18n import tr
 from ui.main_window import MainWindow
@@ -292,7 +293,9 @@ class Gui(QObject):
             item = self.window.model.row_of(reminder.item_id)
             title = self.window.model.item_at(item).title if item is not None else ""
             note = reminder.note or reminder.due_at
-            self.tray.notify(f"{tr('Follow up')}: {title}" if title else tr("Follow up"), note)
+            self.tray.notify(
+                f"{tr('Follow up')}{colon()}{title}" if title else tr("Follow up"), note
+            )
 
 
 def build_gui(

@@ -33,6 +33,7 @@ from assistant.types import Progress
 from assistant.types import Verdict
 from ui.chart import LineChart
 from ui.client import EngineClient
+from ui.i18n import colon
 from ui.i18n import engine_text
 from ui.i18n import is_language_change
 from ui.i18n import tr
@@ -267,7 +268,7 @@ class DashboardWindow(QWidget):
             task = tr(row.task)
             for column, text in enumerate((task, row.version, accuracy, row.created_at, state)):
                 self.versions.setItem(n, column, QTableWidgetItem(text))
-        self.queue_label.setText(f"{tr('Queue')}: {data.queue} / {data.items} {tr('items')}")
+        self.queue_label.setText(f"{tr('Queue')}{colon()}{data.queue} / {data.items} {tr('items')}")
         queue = self.bars["queue"]
         queue.setRange(0, max(data.items, 1))
         queue.setValue(data.items - data.queue)

@@ -32,9 +32,11 @@ from assistant.types import ItemKind
 from assistant.types import ItemState
 from assistant.types import Suggestion
 from assistant.types import SuggestionKind
+from ui.i18n import colon
 from ui.i18n import engine_text
 from ui.i18n import engine_texts
 from ui.i18n import is_language_change
+from ui.i18n import join_list
 from ui.i18n import tr
 from ui.icons import icon
 from ui.item_model import error_text
@@ -68,16 +70,16 @@ def fields_text(fields: Fields) -> str:
             + (f" — {tr('deadline')}" if d.deadline else "")
             for d in fields.dates[:4]
         )
-        lines.append(f"{tr('Dates')}: {dates}")
+        lines.append(f"{tr('Dates')}{colon()}{dates}")
     if fields.amounts:
         lines.append(
-            f"{tr('Amounts')}: "
+            f"{tr('Amounts')}{colon()}"
             + ", ".join(f"{a.value:,.2f} {a.currency}" for a in fields.amounts[:4])
         )
     if fields.people:
-        lines.append(f"{tr('People')}: " + ", ".join(fields.people[:5]))
+        lines.append(f"{tr('People')}{colon()}" + ", ".join(fields.people[:5]))
     if fields.organisations:
-        lines.append(f"{tr('Organisations')}: " + ", ".join(fields.organisations[:4]))
+        lines.append(f"{tr('Organisations')}{colon()}" + ", ".join(fields.organisations[:4]))
     return "\n".join(lines)
 
 
@@ -350,7 +352,7 @@ class DetailPane(QWidget):
                 category = tr("{category} ({p} sure)").format(
                     category=item.category, p=f"{item.confidence:.0%}"
                 )
-        self.category_label.setText(f"{tr('Category')}: {category}")
+        self.category_label.setText(f"{tr('Category')}{colon()}{category}")
         clues = engine_texts(item.category_clues[:3])
         self.why_label.setText(_bullets(clues) if clues else "")
         self.why_label.setVisible(bool(item.category_clues) and not error)
@@ -360,8 +362,8 @@ class DetailPane(QWidget):
         is_mail = item.kind == ItemKind.MAIL and not error
         junk = engine_text(junk_text(item))
         if item.junk_clues and is_mail:
-            junk += " — " + "; ".join(engine_texts(item.junk_clues[:3]))
-        self.junk_label.setText(f"{tr('Junk filter')}: {junk}")
+            junk += " — " + join_list(engine_texts(item.junk_clues[:3]))
+        self.junk_label.setText(f"{tr('Junk filter')}{colon()}{junk}")
         for widget in (self.junk_label, self.junk_button, self.not_junk_button):
             widget.setVisible(is_mail)
         self._fill_summary(item)

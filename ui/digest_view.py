@@ -30,6 +30,7 @@ from assistant import digest as digest_module
 from assistant.engine import Sift
 from assistant.types import Suggestion
 from ui.client import EngineClient
+from ui.i18n import colon
 from ui.i18n import engine_text
 from ui.i18n import is_language_change
 from ui.i18n import kind_name
@@ -165,7 +166,7 @@ class DigestDialog(QDialog):
         box = QMessageBox(
             QMessageBox.Icon.Question,
             tr("Accept"),
-            f"{tr('Accept')}: {kind}?",
+            f"{tr('Accept')}{colon()}{kind}?",
             QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.Cancel,
             self,
         )

@@ -193,6 +193,9 @@ ZH: dict[str, str] = {
     "Preview draft": "预览草稿",
     "Writing the draft…": "正在写草稿…",
     "Use this draft (your edits included)": "使用此草稿（包括你的修改）",
+    "⚠ error": "⚠ 错误",
+    "⊘ junk": "⊘ 垃圾",
+    "junk?": "垃圾？",
     # live-switch additions: messages built with format fields
     "Set the category": "设置分类",
     "Read this file or message again": "重新读取此文件或邮件",
@@ -389,6 +392,16 @@ class Texts:
             setter(tr(text))
         for function in self._hooks:
             function()
+
+
+def colon() -> str:
+    """The colon after a label: full-width in Chinese."""
+    return "：" if _language == "zh" else ": "
+
+
+def join_list(parts: list[str] | tuple[str, ...]) -> str:
+    """Parts of a list of clues or reasons, joined as the UI language punctuates."""
+    return ("；" if _language == "zh" else "; ").join(parts)
 
 
 def kind_name(kind: str) -> str:

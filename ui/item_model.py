@@ -25,8 +25,10 @@ from assistant.report import category_text
 from assistant.types import Item
 from assistant.types import ItemKind
 from assistant.types import ItemState
+from ui.i18n import colon
 from ui.i18n import engine_text
 from ui.i18n import engine_texts
+from ui.i18n import join_list
 from ui.i18n import kind_name
 from ui.i18n import language_changed
 from ui.i18n import tr
@@ -94,7 +96,7 @@ def junk_badge(item: Item) -> str:
 def error_text(item: Item) -> str:
     """Why an item could not be read, in the UI language."""
     reason = engine_text(item.error or "unknown reason")
-    return f"{tr('Could not read this item')}: {reason}"
+    return f"{tr('Could not read this item')}{colon()}{reason}"
 
 
 def status_badges(item: Item, *, read: bool, open_count: int) -> str:
@@ -203,8 +205,8 @@ class ItemTableModel(QAbstractTableModel):
         kinds = self.open_kinds.get(item.id, ())
         parts = [tr("read") if item.id in self.read_ids else tr("unread")]
         if kinds:
-            parts.append(tr("open suggestions") + ": " + ", ".join(kind_name(k) for k in kinds))
-        return "; ".join(parts)
+            parts.append(tr("open suggestions") + colon() + ", ".join(kind_name(k) for k in kinds))
+        return join_list(parts)
 
     # -- badges -----------------------------------------------------------
 
@@ -376,9 +378,11 @@ class ItemTableModel(QAbstractTableModel):
         if item.state == ItemState.ERROR:
             return error_text(item)
         if column == Column.CATEGORY and item.category_clues:
-            return f"{tr('Why')}: " + "; ".join(engine_texts(item.category_clues[:3]))
+            return f"{tr('Why')}{colon()}" + join_list(engine_texts(item.category_clues[:3]))
         if column == Column.JUNK and item.junk_clues:
-            return f"{item.junk_probability:.0%}: " + "; ".join(engine_texts(item.junk_clues[:3]))
+            return f"{item.junk_probability:.0%}{colon()}" + join_list(
+                engine_texts(item.junk_clues[:3])
+            )
         if column == Column.SOURCE:
             return item.source_path
         if column == Column.TITLE:

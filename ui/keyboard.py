@@ -15,6 +15,7 @@ from PySide6.QtCore import Slot
 
 from assistant.types import ActionRecord
 from assistant.types import SuggestionKind
+from ui.i18n import colon
 from ui.i18n import engine_text
 from ui.i18n import tr
 from ui.shortcuts import ShortcutsDialog
@@ -90,7 +91,9 @@ class KeyboardActions(QObject):
             card.accept_button.click()  # the engine archives on Accept
         else:
             self.window.show_message(
-                lambda: f"{tr('Archive the item')}: {tr('no archive suggestion for this item')}"
+                lambda: (
+                    f"{tr('Archive the item')}{colon()}{tr('no archive suggestion for this item')}"
+                )
             )
 
     @Slot()
@@ -112,7 +115,7 @@ class KeyboardActions(QObject):
         # Said after the reload (the engine thread answers in order), so the
         # item count that reload shows does not hide what was undone.
         def text() -> str:
-            return f"{tr('Undo')}: {engine_text(record.summary)}"
+            return f"{tr('Undo')}{colon()}{engine_text(record.summary)}"
 
         engine.call(lambda _sift: None, lambda _none: self.window.show_message(text))
 

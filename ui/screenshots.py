@@ -5,7 +5,8 @@ the offscreen plugin's) unless ``DISPLAY`` is already set, reads the sample
 inbox and documents into a temporary data folder, writes summaries for the
 items shown, and saves PNGs: the main window with an English and a Chinese
 item, at 1024×640 too, the settings, the dashboard, the shortcuts sheet and
-dark mode. ``--fake`` uses the fake models (seconds instead of minutes).
+dark mode, and the window switched to the other language at runtime.
+``--fake`` uses the fake models (seconds instead of minutes).
 """
 
 from __future__ import annotations
@@ -27,9 +28,12 @@ from PySide6.QtCore import Slot
 from PySide6.QtWidgets import QApplication
 from PySide6.QtWidgets import QWidget
 
+from assistant import settings as settings_module
 from assistant.cli import demo_paths
 from assistant.engine import ProgressCallback
 from assistant.engine import Sift
+from assistant.paths import resolve
+from assistant.settings import Settings
 from models.fake import FakeEmbedder
 from models.fake import FakeGenerator
 from ui.app import apply_cjk_font
@@ -86,9 +90,15 @@ def main(argv: list[str] | None = None) -> int:
     server = start_xvfb()
     try:
         with tempfile.TemporaryDirectory(prefix="sift-shots-") as home:
-            set_language(args.language)
+            # The language is a setting: the window applies it when the engine opens.
+            settings_module.save(Settings(ui_language=args.language), resolve(Path(home)).settings)
             return _shoot(
-                args.outdir, Path(home), fake=args.fake, train=args.train, timeout_s=args.timeout
+                args.outdir,
+                Path(home),
+                fake=args.fake,
+                train=args.train,
+                timeout_s=args.timeout,
+                lang=args.language,
             )
     finally:
         if server is not None:
@@ -96,10 +106,11 @@ def main(argv: list[str] | None = None) -> int:
             server.wait(timeout=10)
 
 
-def _shoot(outdir: Path, home: Path, *, fake: bool, train: bool, timeout_s: int) -> int:
+def _shoot(outdir: Path, home: Path, *, fake: bool, train: bool, timeout_s: int, lang: str) -> int:
     # DISPLAY is set by now: the platform plugin loads with the QApplication.
     app = QApplication(sys.argv[:1])
     app.setApplicationName("Sift")
+    set_language(lang)  # with the QApplication: Qt's own strings follow too
     theme = ThemeFollower(app)
     apply_cjk_font(app)
 
@@ -115,7 +126,7 @@ def _shoot(outdir: Path, home: Path, *, fake: bool, train: bool, timeout_s: int)
     saved: list[Path] = []
 
     def grab(widget: QWidget, name: str) -> None:
-        suffix = "" if language() == "en" else f"-ui-{language()}"
+        suffix = "" if lang == "en" else f"-ui-{lang}"
         path = outdir / f"{name}{suffix}.png"
         widget.grab().save(str(path))
         saved.append(path)
@@ -211,7 +222,12 @@ def _shoot(outdir: Path, home: Path, *, fake: bool, train: bool, timeout_s: int)
         window.keys.shortcuts_dialog.reject()
         ThemeFollower.force(app, Qt.ColorScheme.Dark)
         theme.apply(Qt.ColorScheme.Dark)  # Xvfb has no desktop to report the change
-        after(800, lambda: (grab(window, "main-dark"), finish()))
+        after(800, lambda: (grab(window, "main-dark"), switch()))
+
+    def switch() -> None:
+        # The other language at runtime, as Settings > Save does: no restart.
+        set_language("en" if lang == "zh" else "zh")
+        after(500, lambda: (grab(window, f"main-switched-to-{language()}"), finish()))
 
     def finish() -> None:
         gui.quit()

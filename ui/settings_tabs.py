@@ -36,6 +36,7 @@ from assistant.types import ItemKind
 from ui.client import EngineClient
 from ui.i18n import LANGUAGES
 from ui.i18n import Texts
+from ui.i18n import colon
 from ui.i18n import is_language_change
 from ui.i18n import tr
 from ui.window_menus import pick_source
@@ -226,7 +227,7 @@ class ModelsTab(Tab):
         missing = tr("not loaded yet")
         generator = loaded.get("generator") or loaded.get("generator_error") or missing
         embedder = loaded.get("embedder") or missing
-        self.loaded_label.setText(f"LLM: {generator}\n{tr('Embeddings')}: {embedder}")
+        self.loaded_label.setText(f"LLM: {generator}\n{tr('Embeddings')}{colon()}{embedder}")
         rss = loaded.get("rss")
         self.memory_label.setText(f"{rss / 2**20:,.0f} MiB (RSS)" if rss else tr("unknown"))
 

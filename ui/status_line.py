@@ -19,6 +19,7 @@ from PySide6.QtWidgets import QStatusBar
 from assistant.types import ActionRecord
 from assistant.types import Progress
 from assistant.types import TrainReport
+from ui.i18n import colon
 from ui.i18n import engine_text
 from ui.i18n import language_changed
 from ui.i18n import tr
@@ -100,7 +101,7 @@ class StatusLine(QObject):
 
     def show_action(self, record: ActionRecord) -> None:
         """Say what an Accept did, with an Undo button for it."""
-        self._show(lambda: f"{tr('Done')}: {engine_text(record.summary)}")
+        self._show(lambda: f"{tr('Done')}{colon()}{engine_text(record.summary)}")
         self.action_id = record.id
         self.undo_button.show()
 

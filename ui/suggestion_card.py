@@ -29,6 +29,7 @@ from assistant.types import Suggestion
 from assistant.types import SuggestionKind
 from ui.i18n import engine_texts
 from ui.i18n import is_language_change
+from ui.i18n import join_list
 from ui.i18n import kind_name
 from ui.i18n import tr
 
@@ -219,7 +220,7 @@ class SuggestionCard(QFrame):
         )
         self.level_label.setToolTip(tr("model {version}").format(version=suggestion.model_version))
         self.reason_label.setText(engine_texts([suggestion.reason])[0])
-        self.clues_label.setText("; ".join(engine_texts(self._clues)))
+        self.clues_label.setText(join_list(engine_texts(self._clues)))
         self.clues_label.setToolTip(tr("Why"))
         self.reject_button.setText(tr("Reject"))
         self.correct_button.setText(tr("Correct…"))
