@@ -194,6 +194,7 @@ ZH: dict[str, str] = {
     "Writing the draft…": "正在写草稿…",
     "Use this draft (your edits included)": "使用此草稿（包括你的修改）",
     "⚠ error": "⚠ 错误",
+    "folder": "文件夹",
     "⊘ junk": "⊘ 垃圾",
     "junk?": "垃圾？",
     # live-switch additions: messages built with format fields

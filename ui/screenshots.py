@@ -187,7 +187,16 @@ def _shoot(outdir: Path, home: Path, *, fake: bool, train: bool, timeout_s: int,
         assert dialog is not None
         grab(dialog, "settings-sources")
         dialog.tabs.setCurrentIndex(1)
-        after(300, lambda: (grab(dialog, "settings-models"), dialog.reject(), shoot_dash()))
+        after(300, lambda: (grab(dialog, "settings-models"), shoot_tab(3, "settings-training")))
+
+    def shoot_tab(index: int, name: str) -> None:
+        dialog = gui.settings_dialog
+        assert dialog is not None
+        dialog.tabs.setCurrentIndex(index)
+        if index == 3:
+            after(300, lambda: (grab(dialog, name), shoot_tab(5, "settings-language")))
+        else:
+            after(300, lambda: (grab(dialog, name), dialog.reject(), shoot_dash()))
 
     def shoot_dash() -> None:
         # Some feedback so the dashboard has something to draw (a training round

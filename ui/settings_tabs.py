@@ -146,7 +146,7 @@ class SourcesTab(Tab):
             path = QTableWidgetItem(str(row["path"]))
             path.setData(256, int(row["id"]))
             self.table.setItem(n, 0, path)
-            self.table.setItem(n, 1, QTableWidgetItem(str(row["kind"])))
+            self.table.setItem(n, 1, QTableWidgetItem(tr(str(row["kind"]))))
             state = tr("paused") if row.get("paused") else tr("watching")
             self.table.setItem(n, 2, QTableWidgetItem(state))
 
@@ -381,7 +381,6 @@ class TrainingTab(Tab):
         form = QFormLayout(self)
         form.addRow(self.label("Retrain after this many new labels"), self.min_labels)
         hours = self.label("Also retrain after this many hours (with new labels)")
-        hours.setWordWrap(True)  # long in English; wraps rather than clipping
         form.addRow(hours, self.interval)
         form.addRow(self.label("Notify for items with priority at least"), self.notify)
 

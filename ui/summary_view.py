@@ -25,6 +25,7 @@ from PySide6.QtWidgets import QWidget
 
 from assistant.types import Item
 from assistant.types import Summary
+from ui.i18n import colon
 from ui.i18n import engine_texts
 from ui.i18n import is_language_change
 from ui.i18n import tr
@@ -149,8 +150,12 @@ class SummaryView(QWidget):
                 tr("Written by {model}").format(model=summary.model_version)
             )
         self.text_label.setText(summary.one_line)
-        self.points_label.setText(f"{tr('Key points')}:\n" + _bullets(summary.key_points))
-        self.actions_label.setText(f"{tr('To do')}:\n" + _bullets(summary.action_items, "→"))
+        self.points_label.setText(
+            f"{tr('Key points')}{colon().strip()}\n" + _bullets(summary.key_points)
+        )
+        self.actions_label.setText(
+            f"{tr('To do')}{colon().strip()}\n" + _bullets(summary.action_items, "→")
+        )
         self.notes_label.setText("\n".join(engine_texts(summary.notes)))
 
     # -- streaming ---------------------------------------------------------
