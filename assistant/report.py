@@ -7,6 +7,7 @@ from collections import Counter
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
+from assistant.messages import localize
 from assistant.messages import say
 from assistant.types import Item
 from assistant.types import ItemState
@@ -34,30 +35,44 @@ def category_text(item: Item) -> str:
     return f"{item.category} {item.confidence:.0%}"
 
 
-def item_line(item: Item) -> str:
-    """One line per item for ``sift items``."""
+def item_line(item: Item, language: str = "en") -> str:
+    """One line per item for ``sift items`` (verdicts and errors in ``language``)."""
     if item.state == ItemState.ERROR:
-        return f"{item.id:>5}  ERROR     {item.title[:50]:<50}  {item.error}"
+        return (
+            f"{item.id:>5}  ERROR     {item.title[:50]:<50}  {localize(item.error or '', language)}"
+        )
+    category, junk = localize(category_text(item), language), localize(junk_text(item), language)
     return (
-        f"{item.id:>5}  {item.kind:<8}  {item.title[:50]:<50}  {category_text(item):<18} "
-        f"{junk_text(item):<14} p={item.priority:.2f}"
+        f"{item.id:>5}  {item.kind:<8}  {item.title[:50]:<50}  {category:<18} "
+        f"{junk:<14} p={item.priority:.2f}"
     )
 
 
-def print_item(item: Item, suggestions: Sequence[Suggestion], *, full: bool = False) -> None:
-    """An item with its summary, verdicts and suggestions."""
+def print_item(
+    item: Item, suggestions: Sequence[Suggestion], *, full: bool = False, language: str = "en"
+) -> None:
+    """An item with its summary, verdicts and suggestions.
+
+    ``language`` (``en``, ``zh``): the engine's sentences (verdicts, clues,
+    reasons, errors) are rendered in it through ``assistant.messages``.
+    """
+
+    def said(text: str) -> str:
+        return localize(text, language)
+
     wrap = textwrap.TextWrapper(width=100, initial_indent="    ", subsequent_indent="    ")
     print(f"[{item.id}] {item.title}")
     print(f"    {item.kind} · {item.source_path}")
     if item.state == ItemState.ERROR:
-        print(f"    ERROR: {item.error}")
+        print(f"    ERROR: {said(item.error or '')}")
         return
     sender = item.metadata.get("from")
     if sender:
         print(f"    from {sender} · {item.metadata.get('date', '')}")
-    print(f"    category: {category_text(item)} · {junk_text(item)} · priority {item.priority:.2f}")
+    verdicts = f"{said(category_text(item))} · {said(junk_text(item))}"
+    print(f"    category: {verdicts} · priority {item.priority:.2f}")
     if item.category_clues:
-        print(f"    why: {'; '.join(item.category_clues[:2])}")
+        print(f"    why: {'; '.join(said(clue) for clue in item.category_clues[:2])}")
     if item.fields and (item.fields.dates or item.fields.amounts):
         found = [f"{d.text} → {d.when[:16]}" for d in item.fields.dates[:3]]
         found += [f"{a.value:,.2f} {a.currency}" for a in item.fields.amounts[:3]]
@@ -70,7 +85,7 @@ def print_item(item: Item, suggestions: Sequence[Suggestion], *, full: bool = Fa
         for action in item.summary.action_items:
             print(wrap.fill(f"  → {action}"))
     for s in suggestions:
-        print(f"    suggest #{s.id} {s.kind} ({s.confidence:.0%}): {s.reason} [{s.state}]")
+        print(f"    suggest #{s.id} {s.kind} ({s.confidence:.0%}): {said(s.reason)} [{s.state}]")
     if full:
         print()
         print(textwrap.indent(item.text, "    | "))

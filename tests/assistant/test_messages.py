@@ -17,7 +17,9 @@ from assistant.messages import localize
 from assistant.messages import render
 from assistant.messages import say
 from assistant.report import category_text
+from assistant.report import item_line
 from assistant.report import junk_text
+from assistant.report import print_item
 from assistant.suggest import suggest
 from assistant.types import ItemKind
 from assistant.types import JunkVerdict
@@ -198,3 +200,22 @@ def test_everything_an_ingest_says_renders_in_chinese(fake_sift: Sift, tmp_path:
     assert len(texts) > 15
     untranslated = [text for text in texts if not CJK.search(localize(text, "zh"))]
     assert untranslated == [], untranslated
+
+
+def test_the_terminal_report_renders_in_the_chosen_language(
+    fake_sift: Sift, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """``print_item`` / ``item_line`` (the CLI's output) take a language too."""
+    mail = tmp_path / "q.eml"
+    mail.write_bytes(make_mail("Review?", "Could you review the budget and reply by Friday?"))
+    item = fake_sift.ingest([mail], summarize=False)[0]
+    suggestions = fake_sift.suggestions(item.id)
+    print_item(item, suggestions)
+    english = capsys.readouterr().out
+    print_item(item, suggestions, language="zh")
+    chinese = capsys.readouterr().out
+    assert suggestions[0].reason in english
+    assert localize(suggestions[0].reason, "zh") in chinese
+    assert suggestions[0].reason not in chinese
+    assert "非垃圾" in item_line(item, "zh")
+    assert "not junk" in item_line(item)
