@@ -13,6 +13,7 @@ import traceback
 from collections.abc import Callable
 from types import TracebackType
 
+from PySide6.QtCore import QEvent
 from PySide6.QtCore import QObject
 from PySide6.QtCore import Signal
 from PySide6.QtCore import Slot
@@ -26,7 +27,15 @@ from PySide6.QtWidgets import QPushButton
 from PySide6.QtWidgets import QVBoxLayout
 from PySide6.QtWidgets import QWidget
 
+from ui.i18n import is_language_change
+from ui.i18n import tr
+
 log = logging.getLogger(__name__)
+
+CRASH_INTRO = (
+    "Sift hit a bug. Your data is safe; you can keep working, or restart Sift.\n"
+    "Please copy the report below when you tell us about it."
+)
 
 ExceptHook = Callable[[type[BaseException], BaseException, TracebackType | None], object]
 
@@ -41,19 +50,15 @@ class CrashDialog(QDialog):
 
     def __init__(self, report: str, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.setWindowTitle("Sift: unexpected error")
         self.resize(720, 420)
-        intro = QLabel(
-            "Sift hit a bug. Your data is safe; you can keep working, or restart Sift.\n"
-            "Please copy the report below when you tell us about it.",
-            self,
-        )
+        intro = QLabel(self)
         intro.setWordWrap(True)
+        self.intro = intro
         self.report_edit = QPlainTextEdit(report, self)
         self.report_edit.setReadOnly(True)
         self.report_edit.setFont(QFontDatabase.systemFont(QFontDatabase.SystemFont.FixedFont))
         self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close, self)
-        self.copy_button = QPushButton("Copy report", self)
+        self.copy_button = QPushButton(self)
         self.buttons.addButton(self.copy_button, QDialogButtonBox.ButtonRole.ActionRole)
         self.copy_button.clicked.connect(self.copy_report)
         self.buttons.rejected.connect(self.reject)
@@ -61,6 +66,18 @@ class CrashDialog(QDialog):
         layout.addWidget(intro)
         layout.addWidget(self.report_edit, 1)
         layout.addWidget(self.buttons)
+        self.retranslate()
+
+    def changeEvent(self, event: QEvent) -> None:
+        if is_language_change(event):
+            self.retranslate()
+        super().changeEvent(event)
+
+    def retranslate(self) -> None:
+        """Re-apply the texts in the UI language (the report stays as written)."""
+        self.setWindowTitle(tr("Sift: unexpected error"))
+        self.intro.setText(tr(CRASH_INTRO))
+        self.copy_button.setText(tr("Copy report"))
 
     @Slot()
     def copy_report(self) -> None:

@@ -194,6 +194,13 @@ ZH: dict[str, str] = {
     "Writing the draft…": "正在写草稿…",
     "Use this draft (your edits included)": "使用此草稿（包括你的修改）",
     "⚠ error": "⚠ 错误",
+    "Sift: unexpected error": "Sift：意外错误",
+    "Sift hit a bug. Your data is safe; you can keep working, or restart Sift.\n"
+    "Please copy the report below when you tell us about it.": (
+        "Sift 遇到了一个程序错误。你的数据是安全的；可以继续使用，或重新启动 Sift。\n"
+        "报告问题时，请复制下面的报告。"
+    ),
+    "Copy report": "复制报告",
     "folder": "文件夹",
     "⊘ junk": "⊘ 垃圾",
     "junk?": "垃圾？",

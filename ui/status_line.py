@@ -126,10 +126,7 @@ class StatusLine(QObject):
         self.progress_bar.setValue(min(progress.done, progress.total))
         self._progress = progress
         self.progress_bar.setFormat(f"{stage_name(progress.stage)} %v/%m")
-        detail = f": {tr(progress.message)}" if progress.message else ""
-        self.show_message(
-            lambda: f"{stage_name(progress.stage)} {progress.done}/{progress.total}{detail}"
-        )
+        self.show_message(lambda: progress_text(progress))
 
     @Slot(bool)
     def on_busy(self, busy: bool) -> None:  # noqa: FBT001 - a slot
@@ -148,6 +145,12 @@ class StatusLine(QObject):
     def on_failed(self, message: str) -> None:
         """An engine error (a traceback, for bugs, goes to the tooltip)."""
         self.show_message(lambda: f"⚠ {engine_text(message)}")
+
+
+def progress_text(progress: Progress) -> str:
+    """``Read 3/10: reading files and mail``, in the UI language."""
+    detail = f"{colon()}{tr(progress.message)}" if progress.message else ""
+    return f"{stage_name(progress.stage)} {progress.done}/{progress.total}{detail}"
 
 
 def training_text(report: TrainReport) -> str:
