@@ -11,6 +11,7 @@ import pytest
 
 from assistant import messages
 from assistant.engine import Sift
+from assistant.errors import UserError
 from assistant.fields import Fields
 from assistant.messages import CATALOG
 from assistant.messages import localize
@@ -219,3 +220,26 @@ def test_the_terminal_report_renders_in_the_chosen_language(
     assert suggestions[0].reason not in chinese
     assert "非垃圾" in item_line(item, "zh")
     assert "not junk" in item_line(item)
+
+
+def test_what_accepted_actions_did_renders_in_chinese(fake_sift: Sift, tmp_path: Path) -> None:
+    """The action log's summaries (dashboard, status line, Undo) have Chinese too."""
+    folder = tmp_path / "in"
+    folder.mkdir()
+    (folder / "question.eml").write_bytes(
+        make_mail("Budget review?", "Could you review the budget and reply by Friday 3pm?")
+    )
+    (folder / "bill.eml").write_bytes(
+        make_mail("Your invoice", "Invoice total: $120.00, due on 1 December 2026.")
+    )
+    (folder / "notes.txt").write_text("Meeting notes: ship on Monday.", encoding="utf-8")
+    fake_sift.ingest([folder], summarize=False)
+    summaries = []
+    for suggestion in fake_sift.suggestions():
+        try:
+            summaries.append(fake_sift.accept_action(suggestion.id).summary)
+        except UserError:
+            continue  # an action that cannot apply here (an item already moved)
+    assert len(summaries) >= 5
+    untranslated = [text for text in summaries if not CJK.search(localize(text, "zh"))]
+    assert untranslated == [], untranslated
