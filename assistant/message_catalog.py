@@ -128,6 +128,11 @@ _TEMPLATES = (
         "最接近\u201c{name}\u201d的描述",
     ),
     _t("triage.unsure", "unsure: {name} {p:.0%} vs {other}", "不确定：{name} {p}，其次是 {other}"),
+    _t(
+        "triage.best_guess",
+        "best guess: {name} {p:.0%} (still learning your categories, not yet checked)",
+        "最佳猜测：{name} {p}（仍在学习你的分类，尚未核验）",
+    ),
     _t("signal.list", "sent to a list (unsubscribe link)", "发给邮件列表（有退订链接）"),
     _t("signal.robot", "sent by a robot (no-reply address)", "由机器发送（no-reply 地址）"),
     _t("signal.deals", "talks of discounts or deals", "谈到折扣或优惠"),

@@ -146,9 +146,12 @@ class Triage:
         )
         best_index = int(np.argmax(probabilities))
         confidence = float(probabilities[best_index])
-        needed = calibration.threshold(names[best_index], self.threshold)
+        learning = bool(nearest) and not calibration.checked
+        needed = 0.0 if learning else calibration.threshold(names[best_index], self.threshold)
         label = names[best_index] if confidence >= needed else None
         clues = self._clues(names[best_index], pool[best_index], nearest, text)
+        if learning and confidence < calibration.threshold(names[best_index], self.threshold):
+            clues = (say("triage.best_guess", name=names[best_index], p=confidence), *clues)
         if word_probs is not None and words is not None:
             top = words.clues(tokens, names[best_index], names)
             if top:

@@ -30,7 +30,9 @@ over the verdicts that were not unsure (what abstaining buys). Accuracy is cumul
 first 50, 200 and 1000 messages and over all of them. For the junk corpora
 "decided" is the overall accuracy with unsure verdicts settled at a score of
 0.5 (Sift's ``junk_probability``, bogofilter's spamicity), since the two
-systems' unsure bands differ in width. Messages Sift
+systems' unsure bands differ in width; for the category corpus it takes
+Sift's top guess where it was unsure (what it would score if it never
+abstained), and a "decided" row under each system repeats the checkpoints so. Messages Sift
 recognises as already seen (same content) get the verdict it shows for the
 stored item; their number is printed.
 """
@@ -61,7 +63,9 @@ sys.path[:] = [p for p in sys.path if Path(p or ".").resolve() != ROOT / "bench"
 sys.path.insert(0, str(ROOT))
 
 from assistant import Sift  # noqa: E402
+from assistant import messages  # noqa: E402
 from assistant.settings import Settings  # noqa: E402
+from assistant.types import Item  # noqa: E402
 from assistant.types import ItemKind  # noqa: E402
 from models.fake import FakeGenerator  # noqa: E402
 
@@ -94,23 +98,30 @@ class Tally:
     seconds: float = 0.0
 
     def add(self, *, correct: bool, unsure: bool, decided: bool | None = None) -> None:
-        """Record one verdict; ``decided``: right once an unsure one is settled at 0.5."""
+        """Record one verdict; ``decided``: right once an unsure one is settled.
+
+        Junk verdicts settle at a score of 0.5; category verdicts at the top guess.
+        """
         self.correct.append(correct)
         self.unsure.append(unsure)
         if decided is not None:
             self.decided.append(decided)
 
-    def accuracy(self, first: int | None = None) -> float | None:
-        """Cumulative accuracy over the first ``first`` messages (None: too few)."""
-        if first is not None and len(self.correct) < first:
+    def accuracy(self, first: int | None = None, *, decided: bool = False) -> float | None:
+        """Cumulative accuracy over the first ``first`` messages (None: too few).
+
+        ``decided``: with unsure verdicts settled (see ``add``).
+        """
+        record = self.decided if decided else self.correct
+        if decided and len(self.decided) != len(self.correct):
             return None
-        window = self.correct[:first] if first else self.correct
+        if first is not None and len(record) < first:
+            return None
+        window = record[:first] if first else record
         return sum(window) / len(window) if window else None
 
     def decided_accuracy(self) -> float | None:
-        if not self.decided or len(self.decided) != len(self.correct):
-            return None
-        return sum(self.decided) / len(self.decided)
+        return self.accuracy(decided=True)
 
     def sure_accuracy(self) -> float | None:
         """Accuracy over the verdicts that were not unsure (precision when it decides)."""
@@ -319,6 +330,17 @@ class Result:
     duplicates: int
 
 
+def _top_guess(item: Item | None) -> str | None:
+    """Sift's category, or when it was unsure the guess its "unsure" clue names."""
+    if item is None or item.category is not None:
+        return None if item is None else item.category
+    for clue in item.category_clues:
+        found = messages.match(clue)
+        if found is not None and found[0].key == "triage.unsure":
+            return found[1]["name"]
+    return None
+
+
 def replay(corpus: Corpus, messages: list[Message], workdir: Path, *, bogofilter: bool) -> Result:
     """Feed ``messages`` in order to every system: predict, then learn the gold label."""
     home = workdir / f"sift-{corpus.name}"
@@ -356,7 +378,11 @@ def replay(corpus: Corpus, messages: list[Message], workdir: Path, *, bogofilter
             else:
                 gold = f"genre-{message.gold}"
                 category = item.category if item is not None else None
-                sift_tally.add(correct=category == gold, unsure=category is None)
+                sift_tally.add(
+                    correct=category == gold,
+                    unsure=category is None,
+                    decided=_top_guess(item) == gold,
+                )
                 if item is not None:
                     sift.label(item.id, gold)
             sift_tally.seconds += time.perf_counter() - started
@@ -376,7 +402,8 @@ def replay(corpus: Corpus, messages: list[Message], workdir: Path, *, bogofilter
             elif anchor is not None:
                 text = f"{item.title}\n{item.text}" if item is not None else ""
                 guess = anchor.predict(text)
-                other.add(correct=guess == message.gold, unsure=guess is None)
+                right = guess == message.gold
+                other.add(correct=right, unsure=guess is None, decided=right)
                 anchor.learn(text, message.gold)
             other.seconds += time.perf_counter() - started
             if (index + 1) % 100 == 0:
@@ -407,6 +434,9 @@ def report(result: Result) -> None:
         cells.append(_cell(tally.sure_accuracy(), 9))
         cells.append(_cell(tally.rate(), 9, ".1f"))
         print(f"{tally.system:<20}" + "".join(cells))
+        if tally.decided and tally.unsure_rate():
+            cells = [_cell(tally.accuracy(n, decided=True), 9) for n in CHECKPOINTS]
+            print(f"{'  decided':<20}" + "".join(cells))
     if len(tallies) == 2:
         sift, other = tallies
         cells = [_ratio(sift.accuracy(n), other.accuracy(n), 9) for n in CHECKPOINTS]

@@ -6,6 +6,7 @@ from pathlib import Path
 
 import numpy as np
 
+from assistant.calibration import MIN_CHECKED
 from assistant.calibration import Calibration
 from assistant.calibration import ece
 from assistant.calibration import fit
@@ -107,3 +108,56 @@ def test_calibration_travels_with_the_head(tmp_path: Path) -> None:
     head.save(tmp_path / "h.pt")
     loaded = Calibration.from_json(load_head(tmp_path / "h.pt").calibration)
     assert loaded.temperature == 2.5 and loaded.word_weight == 0.35
+
+
+def _learning_triage(support: int | None) -> tuple[Triage, list[Category], list[Example]]:
+    """A triage that has labels and a head whose calibration saw ``support`` held-out rows."""
+    from models.head import train_head
+
+    embedder = FakeEmbedder()
+    categories = [Category(n, f"topic {n}", ItemKind.MAIL) for n in NAMES]
+    examples = [
+        Example(i, n, embedder.embed([f"topic {n} {i}"])[0], "t") for i, n in enumerate(NAMES * 3)
+    ]
+    head = train_head(np.stack([e.vector for e in examples]), [e.label for e in examples])
+    # A huge temperature flattens every confidence to about 1/3, below the 0.5 bar.
+    head.calibration = {**Calibration(temperature=50.0).as_json(), "support": support}
+    triage = Triage(embedder, threshold=0.5)
+    triage.head, triage.head_version = head, "head-v1"
+    return triage, categories, examples
+
+
+def test_an_unchecked_confidence_gives_the_best_guess_instead_of_unsure() -> None:
+    triage, categories, examples = _learning_triage(support=MIN_CHECKED - 1)
+    vector = FakeEmbedder().embed(["topic b"])[0]
+    guess = triage.predict(vector, kind=ItemKind.MAIL, categories=categories, examples=examples)
+    assert guess.confidence < 0.5  # below the threshold...
+    assert guess.label is not None  # ...yet not withheld: nothing has checked that score
+    assert guess.clues[0].startswith("best guess: ")
+
+
+def test_a_checked_confidence_below_the_threshold_abstains() -> None:
+    triage, categories, examples = _learning_triage(support=MIN_CHECKED)
+    vector = FakeEmbedder().embed(["topic b"])[0]
+    unsure = triage.predict(vector, kind=ItemKind.MAIL, categories=categories, examples=examples)
+    assert unsure.label is None and unsure.clues[0].startswith("unsure")
+
+
+def test_zero_shot_still_abstains_before_any_label() -> None:
+    embedder = FakeEmbedder()
+    categories = [Category(n, f"topic {n}", ItemKind.MAIL) for n in NAMES]
+    vector = embedder.embed(["something unrelated entirely"])[0]
+    prediction = Triage(embedder, threshold=0.99).predict(
+        vector, kind=ItemKind.MAIL, categories=categories, examples=[]
+    )
+    assert prediction.label is None and prediction.clues[0].startswith("unsure")
+
+
+def test_support_round_trips_and_old_heads_count_as_checked() -> None:
+    held_out, golds = _overconfident(60)
+    fitted = fit(held_out, None, golds, NAMES, 0.3)
+    assert fitted.support == 60 and fitted.checked
+    assert Calibration.from_json(fitted.as_json()).support == 60
+    assert not Calibration().checked  # no head: nothing checked yet
+    legacy = {k: v for k, v in fitted.as_json().items() if k != "support"}
+    assert Calibration.from_json(legacy).checked
