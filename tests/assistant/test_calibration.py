@@ -52,9 +52,10 @@ def test_temperature_scaling_reduces_ece_of_an_overconfident_head() -> None:
 
 def test_a_category_with_poor_held_out_precision_gets_a_higher_threshold() -> None:
     # "a" is always right; "b" is right when sure (0.8) but most "c" mail is
-    # guessed "b" at 0.5, so b's guesses are right only 30 / 75 = 40 %.
-    rows = [[0.8, 0.1, 0.1]] * 30 + [[0.1, 0.8, 0.1]] * 30 + [[0.25, 0.5, 0.25]] * 45
-    golds = [0] * 30 + [1] * 30 + [2] * 45
+    # guessed "b" at 0.5, so b's guesses are right only 30 / 150 = 20 %: below
+    # the 30 % the global threshold promises.
+    rows = [[0.8, 0.1, 0.1]] * 30 + [[0.1, 0.8, 0.1]] * 30 + [[0.25, 0.5, 0.25]] * 120
+    golds = [0] * 30 + [1] * 30 + [2] * 120
     calibration = fit(np.array(rows), None, golds, NAMES, 0.3)
     assert set(calibration.thresholds) == {"b"}
     calibrated = scale(np.log(np.array(rows)), calibration.temperature)
@@ -62,6 +63,16 @@ def test_a_category_with_poor_held_out_precision_gets_a_higher_threshold() -> No
     # The new bar lets the sure "b" guesses through and stops the confused ones.
     assert confused < calibration.thresholds["b"] <= sure_b
     assert calibration.threshold("a", 0.3) == 0.3
+
+
+def test_a_category_that_keeps_the_global_promise_gets_no_threshold_of_its_own() -> None:
+    # b's guesses are right 30 / 75 = 40 %: worse than a's, but better than the
+    # 30 % the global threshold promises, so withholding them would hide more
+    # right guesses than wrong ones the user cares to avoid.
+    rows = [[0.8, 0.1, 0.1]] * 30 + [[0.1, 0.8, 0.1]] * 30 + [[0.25, 0.5, 0.25]] * 45
+    golds = [0] * 30 + [1] * 30 + [2] * 45
+    assert fit(np.array(rows), None, golds, NAMES, 0.3).thresholds == {}
+    assert set(fit(np.array(rows), None, golds, NAMES, 0.5).thresholds) == {"b"}
 
 
 def test_per_category_threshold_makes_triage_abstain_where_guesses_are_bad() -> None:
