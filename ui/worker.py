@@ -14,6 +14,8 @@ import time
 import traceback
 from collections.abc import Callable
 from collections.abc import Iterator
+from concurrent.futures import Future
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
@@ -31,6 +33,7 @@ from assistant.types import ItemState
 from assistant.types import Progress
 from ui import slicing
 from ui.overview import build_overview
+from ui.slicing import Commands
 from ui.slicing import SliceEvent
 from ui.slicing import TokenBatcher
 
@@ -73,6 +76,10 @@ class EngineWorker(QObject):
         summary_streamed(int, str): an item id and the next piece of its summary.
         summary_finished(int, object): an item id and its new ``Summary``.
         queue_finished(): background processing of the queue is done.
+
+    Attributes:
+        commands: user commands queued for this thread and not yet started
+            (``EngineClient`` counts them): background slices give way to them.
     """
 
     opened = Signal()
@@ -97,6 +104,7 @@ class EngineWorker(QObject):
     summary_finished = Signal(int, object)
     queue_finished = Signal()
     _slice_posted = Signal()
+    _embedded = Signal()
 
     def __init__(self, factory: SiftFactory) -> None:
         super().__init__()
@@ -112,6 +120,18 @@ class EngineWorker(QObject):
         self._queue_busy = False
         self._queue_summaries = True
         self._slice_posted.connect(self.process_slice, Qt.ConnectionType.QueuedConnection)
+        self.commands = Commands()
+        # Queue items are embedded on a thread of their own (the models release
+        # the GIL), so this thread stays free for the user's commands meanwhile.
+        self._embed_pool: ThreadPoolExecutor | None = None
+        self._embedding: tuple[list[int], str, Future] | None = None
+        self._awaiting_embedding = False
+        self._embedded.connect(self._on_embedded, Qt.ConnectionType.QueuedConnection)
+
+    @Slot()
+    def command_started(self) -> None:
+        """A user command's slot runs next (connected before it, on every request)."""
+        self.commands.started()
 
     def request_stop(self) -> None:
         """Ask running work to stop soon. Thread-safe: called from the GUI thread."""
@@ -157,6 +177,8 @@ class EngineWorker(QObject):
         """Create the engine (on this thread) and send the first items and categories."""
         if self._sift is not None or self._stopping.is_set():
             return
+        # Before any model loads: their thread pools inherit this thread's priority.
+        slicing.background_priority()
         with self._guard("opening the engine"):
             self._sift = self._factory(self._progress)
             if self._stopping.is_set():
@@ -267,7 +289,7 @@ class EngineWorker(QObject):
         deadline = time.monotonic() + slicing.SLICE_SECONDS
         for batch in reader:
             ids.extend(batch)
-            if sift.cancel.is_set() or time.monotonic() >= deadline:
+            if sift.cancel.is_set() or time.monotonic() >= deadline or self.commands.waiting:
                 return
         self._readers.pop(0)
         self.ingested.emit([sift.item(item_id) for item_id in dict.fromkeys(ids)])
@@ -292,14 +314,19 @@ class EngineWorker(QObject):
                 more = True
             elif sift.store.job_count():
                 queued = sift.store.pending_jobs("classify", QUEUE_PEEK)
-                slice_event = SliceEvent(sift.cancel, slicing.SLICE_SECONDS)
-                sift.pipeline.drain(summarize=False, cancel=slice_event)
+                embedding = self._embed_ahead(sift)
+                slice_event = SliceEvent(sift.cancel, slicing.SLICE_SECONDS, self.commands)
+                done = sift.pipeline.drain(summarize=False, cancel=slice_event, embed=not embedding)
                 still = set(sift.store.pending_jobs("classify", QUEUE_PEEK))
                 # Only this slice's items changed: send those, not a scan of every item.
                 for item_id in queued:
                     if item_id not in still:
                         self._update_one(sift, item_id)
                 more = bool(sift.store.job_count())
+                if more and not done and self._embedding is not None:
+                    # Nothing embedded yet: the embedding thread posts the next slice.
+                    self._awaiting_embedding = True
+                    return
                 if not more and self._queue_summaries:
                     self._summarize_queue = [
                         i.id
@@ -326,6 +353,42 @@ class EngineWorker(QObject):
         if self._sift is not None and not self._stopping.is_set():
             self._send_overview(self._sift, list(self._known.values()))
         self.queue_finished.emit()
+
+    def _embed_ahead(self, sift: Sift) -> bool:
+        """Keep a finished background embedding and start the next; False: embed inline.
+
+        Returns:
+            Whether queue items are embedded on the embedding thread (else the
+            pipeline embeds them itself, on this thread).
+        """
+        if self._embedding is not None and self._embedding[2].done():
+            ids, version, future = self._embedding
+            self._embedding = None
+            try:
+                vectors = future.result()
+            except Exception:
+                # The pipeline embeds them again inline, where a failure is
+                # reported per item; this thread is only a head start.
+                log.exception("embedding queued items failed")
+                return False
+            sift.pipeline.store_embeddings(ids, vectors, version)
+        if self._embedding is None and not sift.cancel.is_set():
+            batch = sift.pipeline.embedding_batch()
+            if batch:
+                if self._embed_pool is None:
+                    self._embed_pool = ThreadPoolExecutor(1, thread_name_prefix="sift-embed")
+                embedder = sift.pipeline.embedder
+                texts = [text for _, text in batch]
+                future = self._embed_pool.submit(embedder.embed, texts)
+                self._embedding = ([item_id for item_id, _ in batch], embedder.info.version, future)
+                future.add_done_callback(lambda _future: self._embedded.emit())
+        return True
+
+    @Slot()
+    def _on_embedded(self) -> None:
+        if self._awaiting_embedding:
+            self._awaiting_embedding = False
+            self.process_slice()
 
     def _update_one(self, sift: Sift, item_id: int) -> None:
         item = sift.item(item_id)
@@ -419,6 +482,10 @@ class EngineWorker(QObject):
     def close(self) -> None:
         """Close the engine; ``closed`` then tells the owner to stop this thread."""
         self._stopping.set()
+        if self._embed_pool is not None:
+            self._embed_pool.shutdown(wait=True, cancel_futures=True)
+            self._embed_pool = None
+            self._embedding = None
         if self._sift is not None:
             with self._guard("closing the engine"):
                 self._sift.close()
