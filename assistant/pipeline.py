@@ -377,5 +377,10 @@ class Pipeline:
             fields=item.fields,
         )
         if store:
-            self.store.update_item(item.id, summary=summary_json(summary))
+            self.keep_summary(item.id, summary)
         return summary
+
+    def keep_summary(self, item_id: int, summary: Summary) -> None:
+        """Store an item's summary (written here or on another thread: the model's calls
+        touch no database, so ``summarizer.summarize`` may run elsewhere)."""
+        self.store.update_item(item_id, summary=summary_json(summary))

@@ -104,7 +104,7 @@ class EngineWorker(QObject):
     summary_finished = Signal(int, object)
     queue_finished = Signal()
     _slice_posted = Signal()
-    _embedded = Signal()
+    _finished = Signal()  # background work is done
 
     def __init__(self, factory: SiftFactory) -> None:
         super().__init__()
@@ -121,12 +121,14 @@ class EngineWorker(QObject):
         self._queue_summaries = True
         self._slice_posted.connect(self.process_slice, Qt.ConnectionType.QueuedConnection)
         self.commands = Commands()
-        # Queue items are embedded on a thread of their own (the models release
-        # the GIL), so this thread stays free for the user's commands meanwhile.
-        self._embed_pool: ThreadPoolExecutor | None = None
+        # Queue items are embedded and summarized on a thread of their own (the
+        # models release the GIL), so this thread stays free for the user's
+        # commands meanwhile; the database stays on this thread.
+        self._pool: ThreadPoolExecutor | None = None
         self._embedding: tuple[list[int], str, Future] | None = None
-        self._awaiting_embedding = False
-        self._embedded.connect(self._on_embedded, Qt.ConnectionType.QueuedConnection)
+        self._summary: tuple[int, Future] | None = None
+        self._awaiting_background = False
+        self._finished.connect(self._on_background_done, Qt.ConnectionType.QueuedConnection)
 
     @Slot()
     def command_started(self) -> None:
@@ -325,7 +327,7 @@ class EngineWorker(QObject):
                 more = bool(sift.store.job_count())
                 if more and not done and self._embedding is not None:
                     # Nothing embedded yet: the embedding thread posts the next slice.
-                    self._awaiting_embedding = True
+                    self._awaiting_background = True
                     return
                 if not more and self._queue_summaries:
                     self._summarize_queue = [
@@ -334,16 +336,12 @@ class EngineWorker(QObject):
                         if i.summary is None and i.state == ItemState.READY
                     ]
                 more = more or bool(self._summarize_queue)
-            elif self._summarize_queue:
-                item_id = self._summarize_queue.pop(0)
-                if sift.item(item_id).summary is None:  # not summarized on demand meanwhile
-                    sift.summarize_item(item_id, cancel=sift.cancel)
-                    self._update_one(sift, item_id)
+            elif self._summarize_queue or self._summary is not None:
+                if self._summarize_step(sift):
+                    # The model writes on the background thread; its end posts the next slice.
+                    self._awaiting_background = True
+                    return
                 more = bool(self._summarize_queue)
-                total = len(self._known)
-                self.progress_changed.emit(
-                    Progress("summarize", total - len(self._summarize_queue), total, "summaries")
-                )
         if more and not sift.cancel.is_set():
             self._post_slice()
             return
@@ -375,19 +373,63 @@ class EngineWorker(QObject):
         if self._embedding is None and not sift.cancel.is_set():
             batch = sift.pipeline.embedding_batch()
             if batch:
-                if self._embed_pool is None:
-                    self._embed_pool = ThreadPoolExecutor(1, thread_name_prefix="sift-embed")
                 embedder = sift.pipeline.embedder
                 texts = [text for _, text in batch]
-                future = self._embed_pool.submit(embedder.embed, texts)
+                future = self._background().submit(embedder.embed, texts)
                 self._embedding = ([item_id for item_id, _ in batch], embedder.info.version, future)
-                future.add_done_callback(lambda _future: self._embedded.emit())
+                future.add_done_callback(self._background_done)
         return True
 
+    def _summarize_step(self, sift: Sift) -> bool:
+        """Keep a finished background summary, start the next; True: wait for it.
+
+        The language model releases the GIL and takes its own lock, so a
+        summary written on the background thread leaves this thread free for
+        the user's commands (an Accept does not wait for a summary).
+        """
+        if self._summary is not None:
+            item_id, future = self._summary
+            if not future.done():
+                return True
+            self._summary = None
+            if not sift.cancel.is_set():  # a cancelled summary is a stand-in: not kept
+                sift.pipeline.keep_summary(item_id, future.result())
+                self._update_one(sift, item_id)
+            total = len(self._known)
+            self.progress_changed.emit(
+                Progress("summarize", total - len(self._summarize_queue), total, "summaries")
+            )
+        while self._summarize_queue and not sift.cancel.is_set():
+            item = sift.item(self._summarize_queue.pop(0))
+            if item.summary is not None:  # summarized on demand meanwhile
+                continue
+            summarizer = sift.pipeline.summarizer
+            future = self._background().submit(
+                summarizer.summarize,
+                item.title,
+                item.text,
+                kind=item.kind,
+                language=item.language,
+                cancel=sift.cancel,
+                fields=item.fields,
+            )
+            self._summary = (item.id, future)
+            future.add_done_callback(self._background_done)
+            return True
+        return False
+
+    def _background(self) -> ThreadPoolExecutor:
+        if self._pool is None:
+            self._pool = ThreadPoolExecutor(1, thread_name_prefix="sift-background")
+        return self._pool
+
+    def _background_done(self, _future: Future) -> None:
+        self._finished.emit()  # from the pool's thread: queued to this one
+
     @Slot()
-    def _on_embedded(self) -> None:
-        if self._awaiting_embedding:
-            self._awaiting_embedding = False
+    def _on_background_done(self) -> None:
+        if self._awaiting_background:
+            self._awaiting_background = False
             self.process_slice()
 
     def _update_one(self, sift: Sift, item_id: int) -> None:
@@ -482,10 +524,11 @@ class EngineWorker(QObject):
     def close(self) -> None:
         """Close the engine; ``closed`` then tells the owner to stop this thread."""
         self._stopping.set()
-        if self._embed_pool is not None:
-            self._embed_pool.shutdown(wait=True, cancel_futures=True)
-            self._embed_pool = None
+        if self._pool is not None:
+            self._pool.shutdown(wait=True, cancel_futures=True)
+            self._pool = None
             self._embedding = None
+            self._summary = None
         if self._sift is not None:
             with self._guard("closing the engine"):
                 self._sift.close()

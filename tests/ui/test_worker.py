@@ -204,3 +204,58 @@ def test_the_client_counts_each_command_until_it_starts(qtbot: QtBot, gui: Gui) 
     gui.engine.call(lambda sift: "last", results.append)
     qtbot.waitUntil(lambda: results == ["last"], timeout=10_000)
     assert not gui.engine.worker.commands.waiting
+
+
+def test_a_command_runs_while_a_background_summary_is_written(
+    qtbot: QtBot, home: Path, inbox: Path
+) -> None:
+    """GIVEN the queue's summaries WHEN a command is posted while the model writes one
+    THEN the command runs before that summary is done, and the summary is kept after."""
+    import threading
+
+    from PySide6.QtCore import QTimer
+
+    from assistant.settings import Settings
+    from models.fake import FakeEmbedder
+    from models.fake import FakeGenerator
+
+    class GatedGenerator(FakeGenerator):
+        """Holds every call until the test opens the gate."""
+
+        def __init__(self) -> None:
+            super().__init__()
+            self.entered = threading.Event()
+            self.gate = threading.Event()
+
+        def generate(self, *args: object, **kwargs: object) -> object:
+            self.entered.set()
+            self.gate.wait(timeout=10)
+            return super().generate(*args, **kwargs)
+
+    generator = GatedGenerator()
+
+    def factory(progress: ProgressCallback) -> Sift:
+        return Sift(
+            home,
+            embedder=FakeEmbedder(),
+            generator=generator,
+            settings=Settings(),
+            progress=progress,
+        )
+
+    worker = EngineWorker(factory)
+    worker.open()
+    order: list[str] = []
+    worker.call_finished.connect(lambda _id, result: order.append(result))
+    worker.queue_finished.connect(lambda: order.append("queue done"))
+    worker.ingest([str(inbox)], True)
+    qtbot.waitUntil(generator.entered.is_set, timeout=10_000)
+    QTimer.singleShot(0, lambda: worker.run_call(1, lambda sift: "call ran"))
+    qtbot.waitUntil(lambda: "call ran" in order, timeout=5_000)
+    assert not generator.gate.is_set()  # the summary is still being written
+    generator.gate.set()
+    qtbot.waitUntil(lambda: "queue done" in order, timeout=10_000)
+    assert order == ["call ran", "queue done"]
+    assert worker._sift is not None
+    assert all(item.summary is not None for item in worker._sift.items())
+    worker.close()
