@@ -5,8 +5,9 @@ ingest) runs in slices of ``SLICE_SECONDS`` that re-post themselves, so an
 Accept queued meanwhile waits for one slice, not for the whole ingest; a
 slice also ends early once ``Commands`` says the user is waiting.
 Streamed tokens are grouped so the GUI thread gets a few signals a second,
-not one per token. The engine thread runs at a lower CPU priority
-(``background_priority``) so its native work cannot starve the GUI thread.
+not one per token. The background thread that embeds and summarizes the
+queue runs at a lower CPU priority (``background_priority``), so the models'
+native threads cannot starve the GUI thread of a core.
 """
 
 from __future__ import annotations
@@ -20,8 +21,8 @@ from collections.abc import Callable
 
 SLICE_SECONDS = 0.15  # queue work per slice, so queued feedback runs in between
 TOKEN_BATCH_SECONDS = 0.05  # streamed summary tokens are sent at most this often
-# The engine thread's nice value, as the trainer subprocess's: the GUI thread
-# (nice 0) then wins the CPU whenever it wakes up.
+# The background thread's nice value, as the trainer subprocess's: the GUI
+# thread (nice 0) then wins the CPU whenever it wakes up.
 ENGINE_NICE = 10
 
 
@@ -34,8 +35,8 @@ def background_priority(nice: int = ENGINE_NICE) -> bool:
     for the GIL: the probe in ``bench/gui.py`` saw stalls of 30-280 ms with
     the engine thread inside ``e5_embed_batch`` or ``llama_decode``. Linux
     keeps a nice value per thread, and threads inherit it from the thread
-    that creates them, so calling this on the engine thread before a model
-    loads covers the models' thread pools too. Elsewhere it does nothing.
+    that creates them, so calling this first on the thread that runs the
+    models covers their thread pools too. Elsewhere it does nothing.
 
     Returns:
         Whether the priority was lowered.

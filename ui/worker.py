@@ -179,8 +179,6 @@ class EngineWorker(QObject):
         """Create the engine (on this thread) and send the first items and categories."""
         if self._sift is not None or self._stopping.is_set():
             return
-        # Before any model loads: their thread pools inherit this thread's priority.
-        slicing.background_priority()
         with self._guard("opening the engine"):
             self._sift = self._factory(self._progress)
             if self._stopping.is_set():
@@ -420,7 +418,13 @@ class EngineWorker(QObject):
 
     def _background(self) -> ThreadPoolExecutor:
         if self._pool is None:
-            self._pool = ThreadPoolExecutor(1, thread_name_prefix="sift-background")
+            # At a lower priority: the models' own threads, started from this
+            # thread, inherit it, and the GUI thread gets a core when it wakes.
+            # This thread (which holds the GIL in Python code) keeps its own, so
+            # the GUI never waits on a low-priority thread for the GIL.
+            self._pool = ThreadPoolExecutor(
+                1, thread_name_prefix="sift-background", initializer=slicing.background_priority
+            )
         return self._pool
 
     def _background_done(self, _future: Future) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 
 import pytest
@@ -258,4 +259,29 @@ def test_a_command_runs_while_a_background_summary_is_written(
     assert order == ["call ran", "queue done"]
     assert worker._sift is not None
     assert all(item.summary is not None for item in worker._sift.items())
+    worker.close()
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="per-thread nice is Linux's")
+def test_background_work_runs_at_a_lower_priority(
+    qtbot: QtBot, fake_factory: SiftFactory, inbox: Path
+) -> None:
+    """GIVEN an ingest THEN the models ran on a thread with a lower CPU priority, while
+    the engine thread (which holds the GIL in Python code) kept its own."""
+    import os
+    import threading
+
+    from ui.slicing import ENGINE_NICE
+
+    def nice() -> int:
+        return os.getpriority(os.PRIO_PROCESS, threading.get_native_id())
+
+    before = nice()
+    worker = EngineWorker(fake_factory)
+    worker.open()
+    with qtbot.waitSignal(worker.queue_finished, timeout=5000):
+        worker.ingest([str(inbox)], True)
+    assert worker._pool is not None  # the queue was embedded and summarized there
+    assert worker._pool.submit(nice).result() == max(before, ENGINE_NICE)
+    assert nice() == before
     worker.close()
