@@ -14,8 +14,6 @@ import time
 import traceback
 from collections.abc import Callable
 from collections.abc import Iterator
-from concurrent.futures import Future
-from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
@@ -32,6 +30,7 @@ from assistant.types import Item
 from assistant.types import ItemState
 from assistant.types import Progress
 from ui import slicing
+from ui.background import BackgroundModels
 from ui.overview import build_overview
 from ui.slicing import Commands
 from ui.slicing import SliceEvent
@@ -80,6 +79,7 @@ class EngineWorker(QObject):
     Attributes:
         commands: user commands queued for this thread and not yet started
             (``EngineClient`` counts them): background slices give way to them.
+        background: the queue's model calls, run on a thread of their own.
     """
 
     opened = Signal()
@@ -124,9 +124,7 @@ class EngineWorker(QObject):
         # Queue items are embedded and summarized on a thread of their own (the
         # models release the GIL), so this thread stays free for the user's
         # commands meanwhile; the database stays on this thread.
-        self._pool: ThreadPoolExecutor | None = None
-        self._embedding: tuple[list[int], str, Future] | None = None
-        self._summary: tuple[int, Future] | None = None
+        self.background = BackgroundModels(self._finished.emit)
         self._awaiting_background = False
         self._finished.connect(self._on_background_done, Qt.ConnectionType.QueuedConnection)
 
@@ -314,7 +312,7 @@ class EngineWorker(QObject):
                 more = True
             elif sift.store.job_count():
                 queued = sift.store.pending_jobs("classify", QUEUE_PEEK)
-                embedding = self._embed_ahead(sift)
+                embedding = self.background.embed_ahead(sift)
                 slice_event = SliceEvent(sift.cancel, slicing.SLICE_SECONDS, self.commands)
                 done = sift.pipeline.drain(summarize=False, cancel=slice_event, embed=not embedding)
                 still = set(sift.store.pending_jobs("classify", QUEUE_PEEK))
@@ -323,7 +321,7 @@ class EngineWorker(QObject):
                     if item_id not in still:
                         self._update_one(sift, item_id)
                 more = bool(sift.store.job_count())
-                if more and not done and self._embedding is not None:
+                if more and not done and self.background.embedding:
                     # Nothing embedded yet: the embedding thread posts the next slice.
                     self._awaiting_background = True
                     return
@@ -334,7 +332,7 @@ class EngineWorker(QObject):
                         if i.summary is None and i.state == ItemState.READY
                     ]
                 more = more or bool(self._summarize_queue)
-            elif self._summarize_queue or self._summary is not None:
+            elif self._summarize_queue or self.background.summarizing:
                 if self._summarize_step(sift):
                     # The model writes on the background thread; its end posts the next slice.
                     self._awaiting_background = True
@@ -350,34 +348,6 @@ class EngineWorker(QObject):
             self._send_overview(self._sift, list(self._known.values()))
         self.queue_finished.emit()
 
-    def _embed_ahead(self, sift: Sift) -> bool:
-        """Keep a finished background embedding and start the next; False: embed inline.
-
-        Returns:
-            Whether queue items are embedded on the embedding thread (else the
-            pipeline embeds them itself, on this thread).
-        """
-        if self._embedding is not None and self._embedding[2].done():
-            ids, version, future = self._embedding
-            self._embedding = None
-            try:
-                vectors = future.result()
-            except Exception:
-                # The pipeline embeds them again inline, where a failure is
-                # reported per item; this thread is only a head start.
-                log.exception("embedding queued items failed")
-                return False
-            sift.pipeline.store_embeddings(ids, vectors, version)
-        if self._embedding is None and not sift.cancel.is_set():
-            batch = sift.pipeline.embedding_batch()
-            if batch:
-                embedder = sift.pipeline.embedder
-                texts = [text for _, text in batch]
-                future = self._background().submit(embedder.embed, texts)
-                self._embedding = ([item_id for item_id, _ in batch], embedder.info.version, future)
-                future.add_done_callback(self._background_done)
-        return True
-
     def _summarize_step(self, sift: Sift) -> bool:
         """Keep a finished background summary, start the next; True: wait for it.
 
@@ -385,13 +355,13 @@ class EngineWorker(QObject):
         summary written on the background thread leaves this thread free for
         the user's commands (an Accept does not wait for a summary).
         """
-        if self._summary is not None:
-            item_id, future = self._summary
-            if not future.done():
+        if self.background.summarizing:
+            finished = self.background.finished_summary()
+            if finished is None:
                 return True
-            self._summary = None
+            item_id, summary = finished
             if not sift.cancel.is_set():  # a cancelled summary is a stand-in: not kept
-                sift.pipeline.keep_summary(item_id, future.result())
+                sift.pipeline.keep_summary(item_id, summary)
                 self._update_one(sift, item_id)
             total = len(self._known)
             self.progress_changed.emit(
@@ -399,36 +369,10 @@ class EngineWorker(QObject):
             )
         while self._summarize_queue and not sift.cancel.is_set():
             item = sift.item(self._summarize_queue.pop(0))
-            if item.summary is not None:  # summarized on demand meanwhile
-                continue
-            summarizer = sift.pipeline.summarizer
-            future = self._background().submit(
-                summarizer.summarize,
-                item.title,
-                item.text,
-                kind=item.kind,
-                language=item.language,
-                cancel=sift.cancel,
-                fields=item.fields,
-            )
-            self._summary = (item.id, future)
-            future.add_done_callback(self._background_done)
-            return True
+            if item.summary is None:  # else summarized on demand meanwhile
+                self.background.summarize(sift, item)
+                return True
         return False
-
-    def _background(self) -> ThreadPoolExecutor:
-        if self._pool is None:
-            # At a lower priority: the models' own threads, started from this
-            # thread, inherit it, and the GUI thread gets a core when it wakes.
-            # This thread (which holds the GIL in Python code) keeps its own, so
-            # the GUI never waits on a low-priority thread for the GIL.
-            self._pool = ThreadPoolExecutor(
-                1, thread_name_prefix="sift-background", initializer=slicing.background_priority
-            )
-        return self._pool
-
-    def _background_done(self, _future: Future) -> None:
-        self._finished.emit()  # from the pool's thread: queued to this one
 
     @Slot()
     def _on_background_done(self) -> None:
@@ -528,11 +472,7 @@ class EngineWorker(QObject):
     def close(self) -> None:
         """Close the engine; ``closed`` then tells the owner to stop this thread."""
         self._stopping.set()
-        if self._pool is not None:
-            self._pool.shutdown(wait=True, cancel_futures=True)
-            self._pool = None
-            self._embedding = None
-            self._summary = None
+        self.background.shutdown()
         if self._sift is not None:
             with self._guard("closing the engine"):
                 self._sift.close()
