@@ -258,14 +258,43 @@ class Pipeline:
         prediction, verdict = self.predict(item, self.vector(item), memory, fields)
         self.store.update_item(item.id, **self.classified_fields(item, prediction, verdict, fields))
 
-    def drain(self, *, summarize: bool, cancel: threading.Event | None = None) -> int:
-        """Process every queued item; returns how many finished."""
-        done = self._classify_all(summarize=summarize, cancel=cancel)
+    def drain(
+        self, *, summarize: bool, cancel: threading.Event | None = None, embed: bool = True
+    ) -> int:
+        """Process every queued item; returns how many finished.
+
+        With ``embed=False`` only items whose embedding is already stored are
+        classified (a caller embeds the rest elsewhere: ``embedding_batch``).
+        ``cancel`` is checked between items, so a caller can stop after one.
+        """
+        done = self._classify_all(summarize=summarize, cancel=cancel, embed=embed)
         if summarize:
             self._summarize_all(cancel)
         return done
 
-    def _classify_all(self, *, summarize: bool, cancel: threading.Event | None) -> int:
+    def embedding_batch(self, limit: int = BATCH, ahead: int = 4 * BATCH) -> list[tuple[int, str]]:
+        """The next queued items without an embedding, as ``(item_id, text to embed)``.
+
+        Looks at the first ``ahead`` queued items, oldest first, and returns
+        up to ``limit``: what a background thread embeds while this one
+        classifies what is embedded already.
+        """
+        version = self.embedder.info.version
+        missing = [
+            item_id
+            for item_id in self.store.pending_jobs("classify", ahead)
+            if self.store.embedding(item_id, version) is None
+        ][:limit]
+        return [(item_id, embedding_text(self.store.item(item_id))) for item_id in missing]
+
+    def store_embeddings(self, ids: list[int], vectors: np.ndarray, version: str) -> None:
+        """Keep embeddings computed elsewhere (``version``: the embedder's, when computed)."""
+        for item_id, vector in zip(ids, vectors, strict=True):
+            self.store.set_embedding(item_id, vector, version)
+
+    def _classify_all(
+        self, *, summarize: bool, cancel: threading.Event | None, embed: bool = True
+    ) -> int:
         total = self.store.job_count()
         done = 0
         # Sender and thread counts for priority: read once per run, not per item.
@@ -277,12 +306,18 @@ class Pipeline:
             items = [self.store.item(i) for i in ids]
             version = self.embedder.info.version
             missing = [i for i in items if self.store.embedding(i.id, version) is None]
-            if missing:
+            if missing and embed:
                 vectors = self.embedder.embed([embedding_text(i) for i in missing])
-                for item, vector in zip(missing, vectors, strict=True):
-                    self.store.set_embedding(item.id, vector, version)
+                self.store_embeddings([i.id for i in missing], vectors, version)
+            elif missing:
+                skipped = {i.id for i in missing}
+                items = [i for i in items if i.id not in skipped]
+                if not items:
+                    break  # the next items are still being embedded elsewhere
             memories = {kind: self.memory(kind) for kind in {i.kind for i in items}}
-            for item in items:
+            for index, item in enumerate(items):
+                if index and cancel and cancel.is_set():
+                    break  # the rest stay queued; at least one item moved on
                 self._classify_one(item, memories[item.kind], summarize=summarize)
                 done += 1
             self._progress(Progress("classify", done, total, "classifying"))
@@ -343,5 +378,10 @@ class Pipeline:
             fields=item.fields,
         )
         if store:
-            self.store.update_item(item.id, summary=summary_json(summary))
+            self.keep_summary(item.id, summary)
         return summary
+
+    def keep_summary(self, item_id: int, summary: Summary) -> None:
+        """Store an item's summary (written here or on another thread: the model's calls
+        touch no database, so ``summarizer.summarize`` may run elsewhere)."""
+        self.store.update_item(item_id, summary=summary_json(summary))

@@ -21,6 +21,7 @@ unless ``--fake``; with them only ``--summaries`` summaries are waited for.
 from __future__ import annotations
 
 import argparse
+import faulthandler
 import json
 import os
 import statistics
@@ -36,6 +37,7 @@ sys.path.insert(0, str(ROOT))
 DATA = ROOT.parent / "shared" / "data" / "spamassassin.tar.gz"
 PROBE_MS = 5
 CALL_EVERY_MS = 250
+TRACE_AFTER_S = 0.03  # --trace: stacks are dumped when a tick is this late
 
 STARTUP_CHILD = """
 import time
@@ -141,8 +143,21 @@ def startup(home: Path, items: int) -> dict[str, float]:
     return result
 
 
-def stall_run(maildir: Path, home: Path, *, fake: bool, summaries: int, max_s: float) -> dict:
-    """Ingest ``maildir`` in the GUI and measure the event loop and the engine round trip."""
+def stall_run(
+    maildir: Path,
+    home: Path,
+    *,
+    fake: bool,
+    summaries: int,
+    max_s: float,
+    trace: Path | None = None,
+) -> dict:
+    """Ingest ``maildir`` in the GUI and measure the event loop and the engine round trip.
+
+    With ``trace``, every thread's Python stack is written there whenever the
+    GUI thread misses its tick by ``TRACE_AFTER_S`` (faulthandler's watchdog
+    runs without the GIL, so it sees what holds it).
+    """
     if not os.environ.get("DISPLAY"):
         os.environ["QT_QPA_PLATFORM"] = "offscreen"
     from PySide6.QtCore import QObject
@@ -196,6 +211,12 @@ def stall_run(maildir: Path, home: Path, *, fake: bool, summaries: int, max_s: f
             self.gaps.append(gap)
             self.worst[self.stage] = max(self.worst.get(self.stage, 0.0), gap)
             self.last = now
+            if trace_file is not None:
+                if gap > TRACE_AFTER_S:  # the stacks above were dumped during this stall
+                    trace_file.write(f"-- the stall above lasted {1000 * gap:.0f} ms\n")
+                    trace_file.flush()
+                # Re-armed every tick: fires only if the next tick is late.
+                faulthandler.dump_traceback_later(TRACE_AFTER_S, file=trace_file)
 
         @Slot()
         def call(self) -> None:
@@ -217,6 +238,7 @@ def stall_run(maildir: Path, home: Path, *, fake: bool, summaries: int, max_s: f
             self.classified = True
             self.summaries = max(self.summaries, summaries)
 
+    trace_file = trace.open("w") if trace is not None else None
     probe = Probe()
     gui.engine.worker.progress_changed.connect(probe.progress)
     gui.engine.worker.queue_finished.connect(probe.queue_done)
@@ -234,6 +256,9 @@ def stall_run(maildir: Path, home: Path, *, fake: bool, summaries: int, max_s: f
     seconds = time.perf_counter() - started
     probe.timer.stop()
     probe.caller.stop()
+    if trace_file is not None:
+        faulthandler.cancel_dump_traceback_later()
+        trace_file.close()
     rows = gui.window.proxy.rowCount()
     gui.shutdown()
     busy = probe.gaps
@@ -280,6 +305,7 @@ def main() -> int:
     parser.add_argument("--fake", action="store_true", help="fake models (no weights)")
     parser.add_argument("--summaries", type=int, default=3, help="summaries to wait for")
     parser.add_argument("--max-seconds", type=float, default=540, help="cap on the ingest run")
+    parser.add_argument("--trace", type=Path, help="write thread stacks at each stall here")
     parser.add_argument("--skip-ingest", action="store_true")
     parser.add_argument("--skip-startup", action="store_true")
     args = parser.parse_args()
@@ -307,6 +333,7 @@ def main() -> int:
                 fake=args.fake,
                 summaries=args.summaries,
                 max_s=args.max_seconds,
+                trace=args.trace,
             )
             idle = max(result["idle_max_ms"], 1e-3)
             print(

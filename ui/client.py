@@ -18,6 +18,7 @@ from PySide6.QtCore import QObject
 from PySide6.QtCore import Qt
 from PySide6.QtCore import QThread
 from PySide6.QtCore import Signal
+from PySide6.QtCore import SignalInstance
 from PySide6.QtCore import Slot
 
 from ui.worker import EngineCall
@@ -69,23 +70,31 @@ class EngineClient(QObject):
         self.worker = EngineWorker(factory)
         self.worker.moveToThread(self.engine_thread)
         w = self.worker
-        self._open_requested.connect(w.open)
-        self._items_requested.connect(w.load_items)
-        self._suggestions_requested.connect(w.load_suggestions)
-        self._categories_requested.connect(w.load_categories)
-        self._ingest_requested.connect(w.ingest)
-        self._source_requested.connect(w.add_source)
-        self._accept_requested.connect(w.accept)
-        self._draft_requested.connect(w.write_draft)
-        self._reject_requested.connect(w.reject)
-        self._label_requested.connect(w.label)
-        self._retry_requested.connect(w.retry)
-        self._junk_requested.connect(w.mark_junk)
-        self._train_requested.connect(w.train)
-        self._close_requested.connect(w.close)
-        self._call_requested.connect(w.run_call)
-        self._summarize_requested.connect(w.summarize)
-        self._overview_requested.connect(w.load_overview)
+        requests = [
+            (self._open_requested, w.open),
+            (self._items_requested, w.load_items),
+            (self._suggestions_requested, w.load_suggestions),
+            (self._categories_requested, w.load_categories),
+            (self._ingest_requested, w.ingest),
+            (self._source_requested, w.add_source),
+            (self._accept_requested, w.accept),
+            (self._draft_requested, w.write_draft),
+            (self._reject_requested, w.reject),
+            (self._label_requested, w.label),
+            (self._retry_requested, w.retry),
+            (self._junk_requested, w.mark_junk),
+            (self._train_requested, w.train),
+            (self._close_requested, w.close),
+            (self._call_requested, w.run_call),
+            (self._summarize_requested, w.summarize),
+            (self._overview_requested, w.load_overview),
+        ]
+        for request, slot in requests:
+            # Queued events run in the order posted: ``command_started`` runs
+            # just before the command, and background slices (which give way
+            # while a command waits) see it no longer waiting.
+            request.connect(w.command_started)
+            request.connect(slot)
         w.call_finished.connect(self._on_call_finished)
         w.call_failed.connect(self._on_call_failed)
         self._jobs = itertools.count(1)
@@ -97,10 +106,15 @@ class EngineClient(QObject):
         self._stopped = False
         self._draft_cancels: list[threading.Event] = []
 
+    def _post(self, request: SignalInstance, *args: Any) -> None:
+        """Queue a command for the engine thread, counted so background work gives way."""
+        self.worker.commands.posted()
+        request.emit(*args)
+
     def start(self) -> None:
         """Start the thread and open the engine on it."""
         self.engine_thread.start()
-        self._open_requested.emit()
+        self._post(self._open_requested)
 
     def call(
         self,
@@ -118,7 +132,7 @@ class EngineClient(QObject):
         """
         job_id = next(self._jobs)
         self._callbacks[job_id] = (on_done, on_error)
-        self._call_requested.emit(job_id, job)
+        self._post(self._call_requested, job_id, job)
         return job_id
 
     @Slot(int, object)
@@ -136,40 +150,40 @@ class EngineClient(QObject):
     @Slot(int)
     def summarize(self, item_id: int) -> None:
         """Write an item's summary again, streamed (``summary_streamed``, ``summary_finished``)."""
-        self._summarize_requested.emit(item_id)
+        self._post(self._summarize_requested, item_id)
 
     @Slot()
     def load_overview(self) -> None:
         """Ask for the sources pane's counts (``overview_loaded``)."""
-        self._overview_requested.emit()
+        self._post(self._overview_requested)
 
     @Slot()
     def load_items(self) -> None:
         """Ask for every item (``items_loaded``)."""
-        self._items_requested.emit()
+        self._post(self._items_requested)
 
     @Slot(int)
     def load_suggestions(self, item_id: int) -> None:
         """Ask for one item's open suggestions (``suggestions_loaded``)."""
-        self._suggestions_requested.emit(item_id)
+        self._post(self._suggestions_requested, item_id)
 
     @Slot()
     def load_categories(self) -> None:
         """Ask for the categories (``categories_loaded``)."""
-        self._categories_requested.emit()
+        self._post(self._categories_requested)
 
     def ingest(self, paths: list[Path], *, summarize: bool = True) -> None:
         """Read everything under ``paths`` (``ingested``, then ``items_loaded``)."""
-        self._ingest_requested.emit([str(p) for p in paths], summarize)
+        self._post(self._ingest_requested, [str(p) for p in paths], summarize)
 
     def add_source(self, path: Path, *, summarize: bool = True) -> None:
         """Remember a folder or mail file as a source, then ingest it."""
-        self._source_requested.emit(str(path), summarize)
+        self._post(self._source_requested, str(path), summarize)
 
     @Slot(int)
     def accept(self, suggestion_id: int, *, edited_text: str | None = None) -> None:
         """Accept a suggestion (``feedback_recorded``, then ``action_done``)."""
-        self._accept_requested.emit(suggestion_id, edited_text)
+        self._post(self._accept_requested, suggestion_id, edited_text)
 
     def write_draft(self, suggestion_id: int) -> threading.Event:
         """Preview a reply draft (``draft_streamed``, ``draft_finished``).
@@ -179,33 +193,33 @@ class EngineClient(QObject):
         """
         cancel = threading.Event()
         self._draft_cancels = [c for c in self._draft_cancels if not c.is_set()] + [cancel]
-        self._draft_requested.emit(suggestion_id, cancel)
+        self._post(self._draft_requested, suggestion_id, cancel)
         return cancel
 
     @Slot(int)
     @Slot(int, str)
     def reject(self, suggestion_id: int, correct: str = "") -> None:
         """Reject a suggestion, with the right category if ``correct`` is given."""
-        self._reject_requested.emit(suggestion_id, correct)
+        self._post(self._reject_requested, suggestion_id, correct)
 
     @Slot(int, str)
     def label(self, item_id: int, category: str) -> None:
         """Set an item's category."""
-        self._label_requested.emit(item_id, category)
+        self._post(self._label_requested, item_id, category)
 
     @Slot(int)
     def retry(self, item_id: int) -> None:
         """Read an error item again."""
-        self._retry_requested.emit(item_id)
+        self._post(self._retry_requested, item_id)
 
     def mark_junk(self, item_id: int, *, junk: bool) -> None:
         """Junk / not junk feedback for an item."""
-        self._junk_requested.emit(item_id, junk)
+        self._post(self._junk_requested, item_id, junk)
 
     @Slot()
     def train(self) -> None:
         """Fine-tune on the feedback so far (``trained``)."""
-        self._train_requested.emit()
+        self._post(self._train_requested)
 
     @Slot()
     def shutdown(self) -> None:
@@ -231,7 +245,7 @@ class EngineClient(QObject):
                 cancel.set()
             self.worker.request_stop()
             if self.engine_thread.isRunning():
-                self._close_requested.emit()
+                self._post(self._close_requested)
         if not self.engine_thread.isRunning():
             return True
         stopped = self.engine_thread.wait(timeout_ms)

@@ -30,7 +30,9 @@ from assistant.types import Item
 from assistant.types import ItemState
 from assistant.types import Progress
 from ui import slicing
+from ui.background import BackgroundModels
 from ui.overview import build_overview
+from ui.slicing import Commands
 from ui.slicing import SliceEvent
 from ui.slicing import TokenBatcher
 
@@ -73,6 +75,11 @@ class EngineWorker(QObject):
         summary_streamed(int, str): an item id and the next piece of its summary.
         summary_finished(int, object): an item id and its new ``Summary``.
         queue_finished(): background processing of the queue is done.
+
+    Attributes:
+        commands: user commands queued for this thread and not yet started
+            (``EngineClient`` counts them): background slices give way to them.
+        background: the queue's model calls, run on a thread of their own.
     """
 
     opened = Signal()
@@ -97,6 +104,7 @@ class EngineWorker(QObject):
     summary_finished = Signal(int, object)
     queue_finished = Signal()
     _slice_posted = Signal()
+    _finished = Signal()  # background work is done
 
     def __init__(self, factory: SiftFactory) -> None:
         super().__init__()
@@ -112,6 +120,18 @@ class EngineWorker(QObject):
         self._queue_busy = False
         self._queue_summaries = True
         self._slice_posted.connect(self.process_slice, Qt.ConnectionType.QueuedConnection)
+        self.commands = Commands()
+        # Queue items are embedded and summarized on a thread of their own (the
+        # models release the GIL), so this thread stays free for the user's
+        # commands meanwhile; the database stays on this thread.
+        self.background = BackgroundModels(self._finished.emit)
+        self._awaiting_background = False
+        self._finished.connect(self._on_background_done, Qt.ConnectionType.QueuedConnection)
+
+    @Slot()
+    def command_started(self) -> None:
+        """A user command's slot runs next (connected before it, on every request)."""
+        self.commands.started()
 
     def request_stop(self) -> None:
         """Ask running work to stop soon. Thread-safe: called from the GUI thread."""
@@ -267,7 +287,7 @@ class EngineWorker(QObject):
         deadline = time.monotonic() + slicing.SLICE_SECONDS
         for batch in reader:
             ids.extend(batch)
-            if sift.cancel.is_set() or time.monotonic() >= deadline:
+            if sift.cancel.is_set() or time.monotonic() >= deadline or self.commands.waiting:
                 return
         self._readers.pop(0)
         self.ingested.emit([sift.item(item_id) for item_id in dict.fromkeys(ids)])
@@ -292,14 +312,19 @@ class EngineWorker(QObject):
                 more = True
             elif sift.store.job_count():
                 queued = sift.store.pending_jobs("classify", QUEUE_PEEK)
-                slice_event = SliceEvent(sift.cancel, slicing.SLICE_SECONDS)
-                sift.pipeline.drain(summarize=False, cancel=slice_event)
+                embedding = self.background.embed_ahead(sift)
+                slice_event = SliceEvent(sift.cancel, slicing.SLICE_SECONDS, self.commands)
+                done = sift.pipeline.drain(summarize=False, cancel=slice_event, embed=not embedding)
                 still = set(sift.store.pending_jobs("classify", QUEUE_PEEK))
                 # Only this slice's items changed: send those, not a scan of every item.
                 for item_id in queued:
                     if item_id not in still:
                         self._update_one(sift, item_id)
                 more = bool(sift.store.job_count())
+                if more and not done and self.background.embedding:
+                    # Nothing embedded yet: the embedding thread posts the next slice.
+                    self._awaiting_background = True
+                    return
                 if not more and self._queue_summaries:
                     self._summarize_queue = [
                         i.id
@@ -307,16 +332,12 @@ class EngineWorker(QObject):
                         if i.summary is None and i.state == ItemState.READY
                     ]
                 more = more or bool(self._summarize_queue)
-            elif self._summarize_queue:
-                item_id = self._summarize_queue.pop(0)
-                if sift.item(item_id).summary is None:  # not summarized on demand meanwhile
-                    sift.summarize_item(item_id, cancel=sift.cancel)
-                    self._update_one(sift, item_id)
+            elif self._summarize_queue or self.background.summarizing:
+                if self._summarize_step(sift):
+                    # The model writes on the background thread; its end posts the next slice.
+                    self._awaiting_background = True
+                    return
                 more = bool(self._summarize_queue)
-                total = len(self._known)
-                self.progress_changed.emit(
-                    Progress("summarize", total - len(self._summarize_queue), total, "summaries")
-                )
         if more and not sift.cancel.is_set():
             self._post_slice()
             return
@@ -326,6 +347,38 @@ class EngineWorker(QObject):
         if self._sift is not None and not self._stopping.is_set():
             self._send_overview(self._sift, list(self._known.values()))
         self.queue_finished.emit()
+
+    def _summarize_step(self, sift: Sift) -> bool:
+        """Keep a finished background summary, start the next; True: wait for it.
+
+        The language model releases the GIL and takes its own lock, so a
+        summary written on the background thread leaves this thread free for
+        the user's commands (an Accept does not wait for a summary).
+        """
+        if self.background.summarizing:
+            finished = self.background.finished_summary()
+            if finished is None:
+                return True
+            item_id, summary = finished
+            if not sift.cancel.is_set():  # a cancelled summary is a stand-in: not kept
+                sift.pipeline.keep_summary(item_id, summary)
+                self._update_one(sift, item_id)
+            total = len(self._known)
+            self.progress_changed.emit(
+                Progress("summarize", total - len(self._summarize_queue), total, "summaries")
+            )
+        while self._summarize_queue and not sift.cancel.is_set():
+            item = sift.item(self._summarize_queue.pop(0))
+            if item.summary is None:  # else summarized on demand meanwhile
+                self.background.summarize(sift, item)
+                return True
+        return False
+
+    @Slot()
+    def _on_background_done(self) -> None:
+        if self._awaiting_background:
+            self._awaiting_background = False
+            self.process_slice()
 
     def _update_one(self, sift: Sift, item_id: int) -> None:
         item = sift.item(item_id)
@@ -419,6 +472,7 @@ class EngineWorker(QObject):
     def close(self) -> None:
         """Close the engine; ``closed`` then tells the owner to stop this thread."""
         self._stopping.set()
+        self.background.shutdown()
         if self._sift is not None:
             with self._guard("closing the engine"):
                 self._sift.close()

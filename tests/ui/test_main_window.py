@@ -26,10 +26,17 @@ pytestmark = pytest.mark.gui
 
 
 def ingest(qtbot: QtBot, gui: Gui, paths: list[Path], rows: int) -> list[Item]:
-    """Ingest ``paths`` through the worker and wait for the table to show ``rows`` rows."""
+    """Ingest ``paths`` through the worker; wait for the queue and ``rows`` rows in the table.
+
+    The queue must be done: a test's own engine calls run before queued
+    background work (user commands come first), so they would see items
+    not yet classified.
+    """
     relay = Relay(gui.engine.worker.ingested)
+    finished = Relay(gui.engine.worker.queue_finished)
     with qtbot.waitSignal(relay.received, timeout=WAIT_MS) as blocker:
         gui.engine.ingest(paths, summarize=True)
+    qtbot.waitUntil(lambda: bool(finished.calls), timeout=WAIT_MS)
     qtbot.waitUntil(lambda: gui.window.proxy.rowCount() == rows, timeout=WAIT_MS)
     return list(blocker.args[0][0])
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 
 import pytest
@@ -11,6 +12,7 @@ from pytestqt.qtbot import QtBot
 from assistant.engine import ProgressCallback
 from assistant.engine import Sift
 from assistant.types import Item
+from ui.app import Gui
 from ui.worker import EngineWorker
 from ui.worker import SiftFactory
 
@@ -134,4 +136,155 @@ def test_reject_sends_the_changed_item(
     assert first.id not in {s.id for s in suggestions[-1][1]}
     if correct:
         assert any(args[0].id == doc.id and args[0].category == correct for args in changed)
+    worker.close()
+
+
+def test_a_waiting_command_ends_the_slice_early(
+    qtbot: QtBot, fake_factory: SiftFactory, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """GIVEN a slice long enough for the whole queue WHEN a command is posted during it
+    THEN the slice stops after the item in progress and the command runs next
+    (posted as the client does: counted, then queued)."""
+    from PySide6.QtCore import QObject
+    from PySide6.QtCore import Qt
+    from PySide6.QtCore import Signal
+
+    from tests.helpers.mail import make_mail
+    from ui import slicing
+
+    folder = tmp_path / "many"
+    folder.mkdir()
+    for n in range(80):
+        (folder / f"m{n}.eml").write_bytes(
+            make_mail(f"Mail {n}", f"Body number {n}.", message_id=f"m{n}@x")
+        )
+    monkeypatch.setattr(slicing, "SLICE_SECONDS", 60.0)
+
+    class Poster(QObject):
+        call = Signal(int, object)
+
+    worker = EngineWorker(fake_factory)
+    worker.open()
+    poster = Poster()
+    queued = Qt.ConnectionType.QueuedConnection
+    poster.call.connect(worker.command_started, queued)
+    poster.call.connect(worker.run_call, queued)
+    order: list[object] = []
+    worker.queue_finished.connect(lambda: order.append("queue done"))
+    worker.call_finished.connect(lambda _id, result: order.append(result))
+
+    sift = worker._sift
+    assert sift is not None
+    classify_one = sift.pipeline._classify_one
+    classified: list[int] = []
+
+    def classify_and_post(item: Item, *args: object, **kwargs: object) -> None:
+        classify_one(item, *args, **kwargs)
+        classified.append(item.id)
+        if len(classified) == 3:  # mid-batch: the GUI thread posts a command now
+            worker.commands.posted()
+            poster.call.emit(1, lambda sift: sift.store.job_count())
+
+    monkeypatch.setattr(sift.pipeline, "_classify_one", classify_and_post)
+    worker.ingest([str(folder)], False)
+    qtbot.waitUntil(lambda: "queue done" in order, timeout=10_000)
+    assert order[0] == 80 - 3  # it ran right after the third item, not after the batch
+    assert order[-1] == "queue done"
+    assert not worker.commands.waiting
+    worker.close()
+
+
+def test_the_client_counts_each_command_until_it_starts(qtbot: QtBot, gui: Gui) -> None:
+    """GIVEN commands of every shape posted through the client WHEN the last has run
+    THEN none reads as waiting (else background slices would give way for ever)."""
+    results: list[object] = []
+    gui.engine.load_items()
+    gui.engine.load_suggestions(12345)
+    gui.engine.label(12345, "fyi")  # fails: no such item; it still counts as started
+    gui.engine.load_overview()
+    gui.engine.call(lambda sift: "last", results.append)
+    qtbot.waitUntil(lambda: results == ["last"], timeout=10_000)
+    assert not gui.engine.worker.commands.waiting
+
+
+def test_a_command_runs_while_a_background_summary_is_written(
+    qtbot: QtBot, home: Path, inbox: Path
+) -> None:
+    """GIVEN the queue's summaries WHEN a command is posted while the model writes one
+    THEN the command runs before that summary is done, and the summary is kept after."""
+    import threading
+
+    from PySide6.QtCore import QTimer
+
+    from assistant.settings import Settings
+    from models.fake import FakeEmbedder
+    from models.fake import FakeGenerator
+
+    class GatedGenerator(FakeGenerator):
+        """Holds every call until the test opens the gate."""
+
+        def __init__(self) -> None:
+            super().__init__()
+            self.entered = threading.Event()
+            self.gate = threading.Event()
+
+        def generate(self, *args: object, **kwargs: object) -> object:
+            self.entered.set()
+            self.gate.wait(timeout=10)
+            return super().generate(*args, **kwargs)
+
+    generator = GatedGenerator()
+
+    def factory(progress: ProgressCallback) -> Sift:
+        return Sift(
+            home,
+            embedder=FakeEmbedder(),
+            generator=generator,
+            settings=Settings(),
+            progress=progress,
+        )
+
+    worker = EngineWorker(factory)
+    worker.open()
+    order: list[str] = []
+    worker.call_finished.connect(lambda _id, result: order.append(result))
+    worker.queue_finished.connect(lambda: order.append("queue done"))
+    worker.ingest([str(inbox)], True)
+    qtbot.waitUntil(generator.entered.is_set, timeout=10_000)
+    QTimer.singleShot(0, lambda: worker.run_call(1, lambda sift: "call ran"))
+    qtbot.waitUntil(lambda: "call ran" in order, timeout=5_000)
+    assert not generator.gate.is_set()  # the summary is still being written
+    generator.gate.set()
+    qtbot.waitUntil(lambda: "queue done" in order, timeout=10_000)
+    assert order == ["call ran", "queue done"]
+    assert worker._sift is not None
+    assert all(item.summary is not None for item in worker._sift.items())
+    worker.close()
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="per-thread nice is Linux's")
+def test_background_work_runs_at_a_lower_priority(
+    qtbot: QtBot, fake_factory: SiftFactory, inbox: Path
+) -> None:
+    """GIVEN an ingest THEN the models ran on a thread with a lower CPU priority, while
+    the engine thread (which holds the GIL in Python code) kept its own."""
+    import os
+    import threading
+
+    from ui.slicing import ENGINE_NICE
+
+    def nice() -> int:
+        return os.getpriority(os.PRIO_PROCESS, threading.get_native_id())
+
+    before = nice()
+    worker = EngineWorker(fake_factory)
+    worker.open()
+    with qtbot.waitSignal(worker.queue_finished, timeout=5000):
+        worker.ingest([str(inbox)], True)
+    background = [t.native_id for t in threading.enumerate() if t.name.startswith("sift-back")]
+    assert background
+    assert {os.getpriority(os.PRIO_PROCESS, tid or 0) for tid in background} == {
+        max(before, ENGINE_NICE)
+    }
+    assert nice() == before
     worker.close()
