@@ -26,14 +26,14 @@ class ItemSortProxy(QSortFilterProxyModel):
         super().__init__(parent)
         self.setSortRole(SORT_ROLE)
         self.setDynamicSortFilter(True)
+        self.item_filter: ItemFilter = ALL_ITEMS
+        self._kept: set[int] = set()
+        self.read_later: frozenset[int] = frozenset()
 
     def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
         model = self.sourceModel()
         if isinstance(model, ItemTableModel):
             model.sort(column, order)
-        self.item_filter: ItemFilter = ALL_ITEMS
-        self._kept: set[int] = set()
-        self.read_later: frozenset[int] = frozenset()
 
     def set_filter(self, item_filter: ItemFilter) -> None:
         """Show only the items ``item_filter`` selects."""

@@ -86,6 +86,21 @@ def test_proxy_sorts_by_value(qtbot: QtBot) -> None:
     assert titles == ["Mail 3", "Mail 2", "Mail 1"]
 
 
+def test_a_user_sort_keeps_the_chosen_filter(qtbot: QtBot) -> None:
+    from ui.overview import FilterKind
+    from ui.overview import ItemFilter
+
+    model = ItemTableModel()
+    model.set_items([make_item(1), make_item(2, is_junk=True), make_item(3, is_junk=True)])
+    proxy = ItemSortProxy()  # filtering works before any sort
+    proxy.setSourceModel(model)
+    proxy.set_filter(ItemFilter(FilterKind.JUNK))
+    assert proxy.rowCount() == 2
+    proxy.sort(Column.PRIORITY, Qt.SortOrder.DescendingOrder)
+    assert proxy.rowCount() == 2  # sorting used to reset the filter to all items
+    assert [proxy.index(r, Column.TITLE).data() for r in range(2)] == ["Mail 3", "Mail 2"]
+
+
 def test_fields_text_lists_dates_amounts_and_people() -> None:
     from assistant.fields import Amount
     from assistant.fields import Fields
