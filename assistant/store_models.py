@@ -149,6 +149,16 @@ class ModelStore:
             )
         return self.get(task, version)
 
+    def deactivate(self, task: str) -> None:
+        """Serve no version of a task (the configured model, or none); the active one is
+        marked rolled back."""
+        with self._store.atomic() as db:
+            db.execute(
+                "UPDATE model_versions SET rolled_back_at = ?, active = 0"
+                " WHERE task = ? AND active = 1",
+                [now(), task],
+            )
+
     def next_number(self, task: str) -> int:
         """The number of the next round's version (rounds are numbered per task)."""
         row = self._store.query_one(
