@@ -17,7 +17,8 @@ and at every training round:
   live filter keeps its verdicts (un-teaching them automatically would drop
   what the user said), and ``sift models list`` shows why, so the user can
   roll back.
-* **Rollback** restores a snapshot exactly: counts, message counts and what
+* **Rollback** (by default to the serving snapshot when verdicts came
+  after it, else to the one before) restores a snapshot exactly: counts, message counts and what
   it had learned per item. Verdicts given after it are **not silently
   dropped**: they stay on their items (``user_junk`` still decides those
   items, and the feedback log keeps them), the report lists the items whose
@@ -233,6 +234,11 @@ class JunkVersions:
                 (given after it) instead of listing them.
         """
         active = self.versions.active(TASK)
+        if version is None and active is not None and active.path is not None:
+            # The filter moved past the serving snapshot (e.g. a rejected round):
+            # back to that snapshot first, to the one before it next time.
+            if self.snapshots.verdict_count_since(self._cutoff(active)):
+                version = active.version
         if version is None:
             promoted = [v for v in self.versions.versions(TASK) if v.decision == Decision.PROMOTED]
             index = next((i for i, v in enumerate(promoted) if v.active), None)
