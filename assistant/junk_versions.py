@@ -234,11 +234,15 @@ class JunkVersions:
                 (given after it) instead of listing them.
         """
         active = self.versions.active(TASK)
-        if version is None and active is not None and active.path is not None:
-            # The filter moved past the serving snapshot (e.g. a rejected round):
-            # back to that snapshot first, to the one before it next time.
-            if self.snapshots.verdict_count_since(self._cutoff(active)):
-                version = active.version
+        # The filter moved past the serving snapshot (e.g. a rejected round):
+        # back to that snapshot first, to the one before it next time.
+        if (
+            version is None
+            and active is not None
+            and active.path is not None
+            and self.snapshots.verdict_count_since(self._cutoff(active))
+        ):
+            version = active.version
         if version is None:
             promoted = [v for v in self.versions.versions(TASK) if v.decision == Decision.PROMOTED]
             index = next((i for i, v in enumerate(promoted) if v.active), None)
