@@ -409,8 +409,9 @@ class ModelVersion:
     """One training round of one task, promoted or rejected, as ``sift models list`` shows it.
 
     Attributes:
-        task: ``category`` (the head), ``encoder`` (a fine-tuned encoder).
-        version: ``head-v3``, ``encoder-v1``...
+        task: ``category`` (the head), ``encoder`` (a fine-tuned encoder), ``junk``
+            (a junk-filter snapshot): see ``ModelKind``.
+        version: ``head-v3``, ``encoder-v1``, ``junk-v2``...
         created_at: when the round ended (UTC, ISO 8601).
         decision: promoted or rejected by the gate.
         reason: the gate's comparison, with the numbers.
