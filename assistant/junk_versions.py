@@ -58,7 +58,7 @@ TASK = str(ModelKind.JUNK)
 SNAPSHOT_EVERY = 25  # junk verdicts between scheduled snapshots
 MIN_NEW = 4  # new verdicts a gate needs (at least 2 held out, 2 learned)
 HELD_OUT_SHARE = 0.25
-KEEP_SNAPSHOTS = 10  # promoted snapshots whose counts are kept for rollback
+KEEP_SNAPSHOTS = 5  # promoted snapshots whose counts are kept for rollback (each a full copy)
 Counts = Callable[[list[str]], dict[str, tuple[int, int]]]
 
 
