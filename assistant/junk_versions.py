@@ -174,8 +174,10 @@ class JunkVersions:
             + ("" if promoted else "; the filter keeps your verdicts, roll back to undo them")
         )
         messages = self.snapshots.messages()
+        learned = self.snapshots.learned_count()
         metrics = {
-            "trained_on": len(new) - held,
+            # the candidate learned every verdict it holds but the held-out ones
+            "trained_on": learned - held,
             "held_out": held,
             "old_accuracy": old_accuracy,
             "new_accuracy": new_accuracy,
@@ -204,7 +206,7 @@ class JunkVersions:
             self._prune()
         return TrainReport(
             TASK,
-            len(new) - held,
+            learned - held,
             held,
             old_accuracy,
             new_accuracy,

@@ -36,6 +36,11 @@ class SnapshotStore:
             else:
                 db["junk_learned"].upsert({"item_id": item_id, "junk": int(junk)}, pk="item_id")
 
+    def learned_count(self) -> int:
+        """Items whose verdict the live filter has learned."""
+        row = self._store.query_one("SELECT count(*) AS n FROM junk_learned")
+        return int(row["n"]) if row else 0
+
     def unlearned_verdicts(self) -> list[tuple[int, bool, bool | None]]:
         """``(item_id, verdict, learned)`` where the filter did not learn the user's verdict."""
         rows = self._store.query(

@@ -42,6 +42,7 @@ def test_verdicts_take_a_gated_snapshot_every_n(sift: Sift, tmp_path: Path) -> N
     row = rows[0]
     assert row.version == "junk-v1" and row.active and row.decision == Decision.PROMOTED
     assert row.held_out == 6 and row.trained_on == 19  # the newest quarter held out
+    assert row.metrics["verdicts_since"] == 25
     assert row.new_accuracy == 1.0 and row.old_accuracy is not None and row.old_accuracy < 0.9
     assert "vs the seed filter" in row.reason
     assert SnapshotStore(sift.store).has_junk("junk-v1")
