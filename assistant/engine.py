@@ -596,7 +596,7 @@ class Sift:
             self.reload_models()
         elif report.kind == ModelKind.JUNK:  # every item's junk verdict, predicted again
             pipeline = self.pipeline
-            memories = {kind: pipeline.memory(kind) for kind in ItemKind}
+            memories = {item_kind: pipeline.memory(item_kind) for item_kind in ItemKind}
             for item in self.store.items(state=ItemState.READY):
                 pipeline.reclassify(item, memories[item.kind])
         return report
