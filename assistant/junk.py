@@ -13,7 +13,6 @@ from __future__ import annotations
 import json
 import math
 import re
-from collections.abc import Iterable
 from importlib import resources
 
 from assistant.messages import say
@@ -70,6 +69,49 @@ def chi2q(x2: float, freedom: int) -> float:
     return min(total, 1.0)
 
 
+def score(
+    counts: dict[str, tuple[int, int]], n_junk: int, n_ham: int
+) -> tuple[float, list[tuple[float, str]]]:
+    """The junk probability of a message from its tokens' counts, and the deciding tokens.
+
+    Args:
+        counts: ``token -> (junk count, ham count)`` for the message's tokens.
+        n_junk / n_ham: messages learned on each side.
+    """
+    n_junk, n_ham = max(1, n_junk), max(1, n_ham)
+    clues = []
+    for token, (junk, ham) in counts.items():
+        junk_ratio = min(1.0, junk / n_junk)
+        ham_ratio = min(1.0, ham / n_ham)
+        if junk_ratio + ham_ratio == 0:
+            continue
+        p = junk_ratio / (junk_ratio + ham_ratio)
+        n = junk + ham
+        f = (UNKNOWN_STRENGTH * UNKNOWN_PROB + n * p) / (UNKNOWN_STRENGTH + n)
+        if abs(f - 0.5) >= MIN_STRENGTH:
+            clues.append((f, token))
+    clues.sort(key=lambda pair: -abs(pair[0] - 0.5))
+    clues = clues[:MAX_DISCRIMINATORS]
+    if not clues:
+        return 0.5, []
+    junk_evidence = sum(math.log(max(1e-12, 1.0 - f)) for f, _ in clues)
+    ham_evidence = sum(math.log(max(1e-12, f)) for f, _ in clues)
+    s = 1.0 - chi2q(-2.0 * junk_evidence, 2 * len(clues))
+    h = 1.0 - chi2q(-2.0 * ham_evidence, 2 * len(clues))
+    return (s - h + 1.0) / 2.0, clues
+
+
+def seed_rows() -> list[tuple[str, bool]]:
+    """``(text, junk)`` of the bundled seed set."""
+    seed = resources.files("assistant").joinpath("data/junk_seed.jsonl")
+    rows = []
+    for line in seed.read_text(encoding="utf-8").splitlines():
+        if line.strip():
+            row = json.loads(line)
+            rows.append((str(row["text"]), bool(row["junk"])))
+    return rows
+
+
 class JunkFilter:
     """Junk / not junk, learned from the user's verdicts.
 
@@ -95,12 +137,9 @@ class JunkFilter:
     def _ensure_seeded(self) -> None:
         if self._store.get_meta("junk_seed") == SEED_VERSION:
             return
-        seed = resources.files("assistant").joinpath("data/junk_seed.jsonl")
         with self._store.atomic():
-            for line in seed.read_text(encoding="utf-8").splitlines():
-                if line.strip():
-                    row = json.loads(line)
-                    self.learn(row["text"], junk=row["junk"])
+            for text, junk in seed_rows():
+                self.learn(text, junk=junk)
             self._store.set_meta("junk_seed", SEED_VERSION)
 
     def learn(
@@ -111,37 +150,14 @@ class JunkFilter:
             tokenize(text, headers=headers), junk=junk, delta=-1 if unlearn else 1
         )
 
-    def _token_probs(self, tokens: Iterable[str]) -> list[tuple[float, str]]:
-        n_junk = max(1, int(self._store.get_meta("junk_messages_junk", "0") or 0))
-        n_ham = max(1, int(self._store.get_meta("junk_messages_ham", "0") or 0))
-        counts = self._store.token_counts(list(tokens))
-        scored = []
-        for token, (junk, ham) in counts.items():
-            junk_ratio = min(1.0, junk / n_junk)
-            ham_ratio = min(1.0, ham / n_ham)
-            if junk_ratio + ham_ratio == 0:
-                continue
-            p = junk_ratio / (junk_ratio + ham_ratio)
-            n = junk + ham
-            f = (UNKNOWN_STRENGTH * UNKNOWN_PROB + n * p) / (UNKNOWN_STRENGTH + n)
-            if abs(f - 0.5) >= MIN_STRENGTH:
-                scored.append((f, token))
-        scored.sort(key=lambda pair: -abs(pair[0] - 0.5))
-        return scored[:MAX_DISCRIMINATORS]
-
     def probability(
         self, text: str, *, headers: dict[str, str] | None = None
     ) -> tuple[float, list[tuple[float, str]]]:
         """The junk probability and the tokens that decided it."""
-        clues = self._token_probs(tokenize(text, headers=headers))
-        if not clues:
-            return 0.5, []
-        junk_evidence = sum(math.log(max(1e-12, 1.0 - f)) for f, _ in clues)
-        ham_evidence = sum(math.log(max(1e-12, f)) for f, _ in clues)
-        n = len(clues)
-        s = 1.0 - chi2q(-2.0 * junk_evidence, 2 * n)
-        h = 1.0 - chi2q(-2.0 * ham_evidence, 2 * n)
-        return (s - h + 1.0) / 2.0, clues
+        n_junk = int(self._store.get_meta("junk_messages_junk", "0") or 0)
+        n_ham = int(self._store.get_meta("junk_messages_ham", "0") or 0)
+        counts = self._store.token_counts(tokenize(text, headers=headers))
+        return score(counts, n_junk, n_ham)
 
     def classify(self, text: str, *, headers: dict[str, str] | None = None) -> JunkVerdict:
         """A verdict with the strongest clues, e.g. ``"'lottery' 0.98 (junk)"``."""

@@ -3,7 +3,9 @@
 * ``label`` / ``reject(correct=...)`` store the user's category; the triage
   memory uses it on the very next prediction, and unlabelled items of the same
   kind are re-predicted at once.
-* ``mark_junk`` updates the junk filter's token counts at once.
+* ``mark_junk`` updates the junk filter's token counts at once; every
+  ``junk_versions.SNAPSHOT_EVERY`` verdicts (and every round) a gated
+  snapshot is taken, which ``sift models rollback --kind junk`` restores.
 * ``train`` runs one round of ``assistant.training``: a torch head fitted on
   the labelled embeddings, measured on a time-ordered held-out slice against
   the model that serves now, promoted only if it is at least as accurate
@@ -13,10 +15,13 @@
 
 from __future__ import annotations
 
+import logging
 from typing import TYPE_CHECKING
 
 from assistant.errors import UserError
+from assistant.junk_versions import JunkVersions
 from assistant.store import now
+from assistant.store_snapshots import SnapshotStore
 from assistant.training import HeadTraining
 from assistant.types import Category
 from assistant.types import Item
@@ -30,6 +35,8 @@ from assistant.types import Verdict
 
 if TYPE_CHECKING:
     from assistant.engine import Sift
+
+log = logging.getLogger(__name__)
 
 
 class Learner:
@@ -122,12 +129,16 @@ class Learner:
         item = self._store.item(item_id)
         text = f"{item.title}\n{item.text}"
         filter_ = self._sift.junk
-        was = self._store.user_junk(item_id)
+        snapshots = SnapshotStore(self._store)
+        # What the filter counted for this item, which after a junk rollback
+        # may differ from the verdict kept on the item.
+        was = snapshots.learned(item_id)
         with self._store.atomic():
             if was is not None and was != junk:
                 filter_.learn(text, junk=was, headers=item.metadata, unlearn=True)
             if was != junk:
                 filter_.learn(text, junk=junk, headers=item.metadata)
+            snapshots.set_learned(item_id, junk=junk)
             self._store.update_item(item_id, user_junk=int(junk), labelled_at=now())
             self._store.add_feedback(
                 item_id=item_id,
@@ -137,6 +148,9 @@ class Learner:
             )
         self._sift.pipeline.priority.learn()
         self._sift.pipeline.reclassify(self._store.item(item_id))
+        versions = JunkVersions(self._sift)
+        if versions.due():
+            log.info("junk snapshot round: %s", versions.train().reason)
         return self._store.item(item_id)
 
     # -- training --------------------------------------------------------------
@@ -149,6 +163,8 @@ class Learner:
                 (the trainer subprocess leaves that to the engine's reload).
         """
         report = HeadTraining(self._sift).train()
+        # The junk filter learns verdict by verdict; a round snapshots it (gated).
+        log.info("junk snapshot round: %s", JunkVersions(self._sift).train().reason)
         if report.promoted and refresh:
             for kind in (ItemKind.MAIL, ItemKind.DOCUMENT):
                 self.refresh(kind)

@@ -274,3 +274,32 @@ def m009_priority(db: Database) -> None:
         },
         pk="id",
     )
+
+
+@MIGRATIONS()
+def m010_versions(db: Database) -> None:
+    """Versions of every learned model: junk-filter snapshots, per-encoder vectors.
+
+    ``junk_learned`` is what the live junk filter has learned per item (the
+    side whose tokens it counted), so a rollback can restore it with the
+    counts and a later verdict knows what to unlearn; until now it was always
+    the item's ``user_junk``. ``junk_snapshot_*`` copy the counts and that map
+    per snapshot. ``embedding_archive`` keeps the vectors of encoders that no
+    longer serve, so a rollback restores them instead of embedding again.
+    """
+    db["junk_learned"].create({"item_id": int, "junk": int}, pk="item_id")
+    db.execute(
+        "INSERT INTO junk_learned (item_id, junk)"
+        " SELECT id, user_junk FROM items WHERE user_junk IS NOT NULL"
+    )
+    db["junk_snapshot_tokens"].create(
+        {"snapshot": str, "token": str, "junk": int, "ham": int}, pk=("snapshot", "token")
+    )
+    db["junk_snapshot_learned"].create(
+        {"snapshot": str, "item_id": int, "junk": int}, pk=("snapshot", "item_id")
+    )
+    db["embedding_archive"].create(
+        {"item_id": int, "model_version": str, "dim": int, "vector": bytes},
+        pk=("item_id", "model_version"),
+    )
+    db["embedding_archive"].create_index(["model_version"])  # type: ignore[union-attr]

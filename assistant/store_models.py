@@ -149,6 +149,16 @@ class ModelStore:
             )
         return self.get(task, version)
 
+    def deactivate(self, task: str) -> None:
+        """Serve no version of a task (the configured model, or none); the active one is
+        marked rolled back."""
+        with self._store.atomic() as db:
+            db.execute(
+                "UPDATE model_versions SET rolled_back_at = ?, active = 0"
+                " WHERE task = ? AND active = 1",
+                [now(), task],
+            )
+
     def next_number(self, task: str) -> int:
         """The number of the next round's version (rounds are numbered per task)."""
         row = self._store.query_one(
@@ -193,3 +203,18 @@ class ModelStore:
             " WHERE user_category IS NOT NULL ORDER BY labelled_at, id"
         )
         return [(int(r["id"]), str(r["label"]), f"{r['title']}\n{r['text']}") for r in rows]
+
+    def label_times(self) -> dict[int, str]:
+        """Item id -> when the user last set its category, for labelled items.
+
+        The time of the newest label verdict, not ``items.labelled_at``, which a
+        junk verdict also moves.
+        """
+        marks = ", ".join("?" for _ in CONFIRMED)
+        rows = self._store.query(
+            "SELECT i.id, coalesce(max(f.created_at), i.labelled_at) AS labelled_at FROM items i"
+            f" LEFT JOIN feedback f ON f.item_id = i.id AND f.verdict IN ({marks})"
+            " WHERE i.user_category IS NOT NULL GROUP BY i.id",
+            list(CONFIRMED),
+        )
+        return {int(r["id"]): str(r["labelled_at"] or "") for r in rows}

@@ -3,11 +3,11 @@
 Run as ``python -m assistant.trainer --data-dir D``: the trainer lowers its
 priority (``os.nice(10)``, one torch thread by default), takes the training
 lock, runs one round of ``assistant.training`` on the confirmed feedback in
-the database (read from it; the only writes are the new version's row and
-folder) and exits. torch never runs in the GUI process this way, and a
-crash or kill of the trainer cannot take the app down or leave a half model:
-versions are published atomically and recorded last (paperless-ngx trains
-in a Celery worker for the same reason).
+the database (read from it; the only writes are the new versions' rows, the
+head's folder and a gated junk-filter snapshot) and exits. torch never runs
+in the GUI process this way, and a crash or kill of the trainer cannot take
+the app down or leave a half model: versions are published atomically and
+recorded last (paperless-ngx trains in a Celery worker for the same reason).
 
 **When** (``due``): at least ``train_min_feedback`` new confirmed labels
 since the last round started, or at least one new label and

@@ -14,10 +14,13 @@ subprocess, ``python -m assistant.trainer``):
    candidate is promoted when ``new >= old - promote_tolerance`` (accuracy,
    absolute; default 0.02 = 2 points): it must improve or hold within the
    tolerance. Otherwise it is rejected and the round is still recorded, with
-   the numbers, so ``sift models list`` shows why. Known bias: the serving
-   head was refitted on all labels of its round, so when fewer new labels
-   than the held-out share arrived since, it has seen part of the held-out
-   slice; the gate then errs toward keeping what serves.
+   the numbers, so ``sift models list`` shows why.
+   The serving head was refitted on all labels of its round, so the held-out
+   slice is cut from labels given *after* its training cut-off (``holdout``):
+   the newest share of them, or all of them when fewer. When fewer than
+   ``MIN_FRESH`` such labels exist (a manual ``sift train`` right after a
+   round) the plain time-ordered split is used and the reason says how many
+   held-out items the serving head saw: that gate errs toward what serves.
 4. A promoted candidate is retrained on all examples with the chosen
    configuration and published atomically as ``models/category/head-vN/``
    (``models.publish``); only then is its row written and made active.
@@ -62,6 +65,7 @@ log = logging.getLogger(__name__)
 TASK = "category"
 MIN_EXAMPLES = 6
 HELD_OUT_SHARE = 0.25
+MIN_FRESH = 3  # labels newer than the serving head needed for a gate it has not seen
 HEAD_FILE = "head.pt"
 FOLDS = 3
 # Candidates for cross-validation: linear (multinomial logistic regression)
@@ -82,6 +86,42 @@ def split(
         # that this (tiny) gate is optimistic; the reason string says so.
         train = list(examples)
     return train, test
+
+
+def holdout(
+    examples: Sequence[Example], label_times: dict[int, str], cutoff: str | None
+) -> tuple[list[Example], list[Example], int]:
+    """The held-out slice for a gate against a head trained on labels up to ``cutoff``.
+
+    Args:
+        examples: labelled items in labelling order.
+        label_times: item id -> when it was labelled (ISO 8601, sortable).
+        cutoff: the serving head's training cut-off (None: no head serves).
+
+    Returns:
+        ``(train, held_out, seen)``: ``seen`` counts held-out items the
+        serving head was trained on (0 unless the fallback split was used).
+    """
+    train, test = split(examples)
+    if cutoff is None:
+        return train, test, 0
+    fresh = [e for e in examples if label_times.get(e.item_id, "") > cutoff]
+    if len(fresh) < MIN_FRESH:
+        seen = sum(label_times.get(e.item_id, "") <= cutoff for e in test)
+        return train, test, seen
+    held = {e.item_id for e in fresh[-min(len(test), len(fresh)) :]}
+    train = [e for e in examples if e.item_id not in held]
+    test = [e for e in examples if e.item_id in held]
+    if len({e.label for e in train}) < 2:
+        train = list(examples)
+    return train, test, 0
+
+
+def cutoff_of(version: ModelVersion | None) -> str | None:
+    """The newest label time a version was trained on (its round's end for old rows)."""
+    if version is None:
+        return None
+    return str(version.metrics.get("cutoff") or version.created_at)
 
 
 def macro_f1(gold: Sequence[str], predicted: Sequence[str]) -> float:
@@ -238,6 +278,7 @@ class HeadTraining:
         feedback_id = self.versions.newest_feedback_id()
         if examples is None:
             examples = self.examples()
+        label_times = self.versions.label_times()
         if held_out is None:
             if len(examples) < MIN_EXAMPLES or len({e.label for e in examples}) < 2:
                 return TrainReport(
@@ -251,9 +292,12 @@ class HeadTraining:
                     reason=f"need at least {MIN_EXAMPLES} labelled items in 2 categories "
                     f"(have {len(examples)})",
                 )
-            train, test = split(examples)
+            serving_row = (
+                self.versions.get(TASK, triage.head_version) if triage.head_version else None
+            )
+            train, test, seen = holdout(examples, label_times, cutoff_of(serving_row))
         else:
-            train, test = list(examples), list(held_out)
+            train, test, seen = list(examples), list(held_out), 0
         old_head, old_version = triage.head, triage.head_version
         old_accuracy, old_f1 = self.accuracy(triage, train, test)
         config, cv_scores = choose_config(train)
@@ -274,6 +318,11 @@ class HeadTraining:
             if len(train) == len(examples) and held_out is None
             else ""
         )
+        if seen:
+            overlap += (
+                f" ({seen} of the held-out items were labelled before {serving} was trained:"
+                f" fewer than {MIN_FRESH} new labels since it)"
+            )
         reason = (
             f"{'promoted' if promoted else 'rejected'}: held-out accuracy "
             f"{new_accuracy:.1%} vs serving {serving} {old_accuracy:.1%} on {len(test)} items; "
@@ -291,6 +340,10 @@ class HeadTraining:
             "weight_decay": config.weight_decay,
             "tolerance": tolerance,
             "replaced": serving,
+            "held_out_seen": seen,
+            # The newest label this version learned from: the next round holds
+            # out only labels after it (``holdout``).
+            "cutoff": max((label_times.get(e.item_id, "") for e in train), default=""),
             **{f"cv_{name}": score for name, score in cv_scores.items()},
         }
         path = None
@@ -316,6 +369,7 @@ class HeadTraining:
             path = f"{TASK}/{version}"
             publish_dir(sift.paths.heads / path, lambda folder: final.save(folder / HEAD_FILE))
             metrics["trained_on"] = len(every)
+            metrics["cutoff"] = max((label_times.get(e.item_id, "") for e in every), default="")
         metrics["seconds"] = round(time.perf_counter() - started, 3)
         self.versions.record(
             task=TASK,

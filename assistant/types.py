@@ -409,8 +409,9 @@ class ModelVersion:
     """One training round of one task, promoted or rejected, as ``sift models list`` shows it.
 
     Attributes:
-        task: ``category`` (the head), ``encoder`` (a fine-tuned encoder).
-        version: ``head-v3``, ``encoder-v1``...
+        task: ``category`` (the head), ``encoder`` (a fine-tuned encoder), ``junk``
+            (a junk-filter snapshot): see ``ModelKind``.
+        version: ``head-v3``, ``encoder-v1``, ``junk-v2``...
         created_at: when the round ended (UTC, ISO 8601).
         decision: promoted or rejected by the gate.
         reason: the gate's comparison, with the numbers.
@@ -438,3 +439,38 @@ class ModelVersion:
     new_accuracy: float | None
     metrics: dict[str, float | int | str] = field(default_factory=dict)
     rolled_back_at: str | None = None
+
+
+# -- model versions of every kind (versions helper) -------------------------------
+
+
+class ModelKind(enum.StrEnum):
+    """The learned model kinds ``sift models list|rollback`` handles, by their task name."""
+
+    HEAD = "category"  # the category head (``head-vN``)
+    ENCODER = "encoder"  # a fine-tuned transformers encoder (``encoder-vN``)
+    JUNK = "junk"  # a snapshot of the junk filter's token counts (``junk-vN``)
+
+
+@dataclass(frozen=True, slots=True)
+class RollbackReport:
+    """What ``Sift.rollback`` did.
+
+    Attributes:
+        kind: the model kind rolled back.
+        version: the version that serves now (``base`` for the configured encoder).
+        replaced: the version that served before.
+        model: the version's row (None for the configured encoder, which has none).
+        notes: what else changed, for the user: vectors restored or embedded
+            again, the head that serves with an encoder, junk verdicts that
+            the restored filter has not learned.
+        not_learned: items whose junk verdict (kept on the item) the restored
+            filter has not learned; marking one again teaches it.
+    """
+
+    kind: ModelKind
+    version: str
+    replaced: str | None
+    model: ModelVersion | None
+    notes: tuple[str, ...] = ()
+    not_learned: tuple[int, ...] = ()

@@ -306,7 +306,7 @@ def replay(name: str, limit: int | None, every: int, workdir: Path) -> None:
 
     wall, peak_mb, report = trainer_round(home)
     with Sift(home, generator=FakeGenerator()) as sift:
-        last = sift.model_versions()[-1]
+        last = sift.model_versions("head")[-1]
         examples = HeadTraining(sift).examples()
     _, reference_seconds = reference_accuracy(examples, examples[:10])
     print(

@@ -26,6 +26,7 @@ from assistant.addresses import first_address
 from assistant.errors import UserError
 from assistant.learning import Learner
 from assistant.store import now
+from assistant.store_snapshots import SnapshotStore
 from assistant.types import ActionRecord
 from assistant.types import Bill
 from assistant.types import Item
@@ -164,9 +165,11 @@ class Junk:
             return f"verdict back to {'junk' if was else 'not junk'}"
         item = context.store.item(record.item_id)
         junk = bool(record.detail["junk"])
-        if context.store.user_junk(item.id) == junk:
+        snapshots = SnapshotStore(context.store)
+        if snapshots.learned(item.id) == junk:  # after a junk rollback it may not have
             text = f"{item.title}\n{item.text}"
             sift.junk.learn(text, junk=junk, headers=item.metadata, unlearn=True)
+        snapshots.set_learned(item.id, junk=None)
         context.store.update_item(item.id, user_junk=None, labelled_at=now())
         sift.pipeline.reclassify(context.store.item(item.id))
         return "junk verdict withdrawn; the filter forgot it"

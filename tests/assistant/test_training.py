@@ -63,14 +63,15 @@ def test_rounds_are_versioned_and_rolled_back(sift: Sift, tmp_path: Path) -> Non
     assert calibration["temperature"] > 0 and 0 <= calibration["word_weight"] <= 1
 
     rolled = sift.rollback()
-    assert rolled.version == "head-v1" and rolled.active
+    assert rolled.version == "head-v1" and rolled.model is not None and rolled.model.active
+    assert rolled.replaced == "head-v2"
     assert sift.triage.head_version == "head-v1"
     after = {v.version: v for v in sift.model_versions()}
     assert after["head-v2"].rolled_back_at is not None and not after["head-v2"].active
     with pytest.raises(UserError, match="no earlier"):
         sift.rollback()
     assert sift.rollback(version="head-v2").version == "head-v2"
-    with pytest.raises(UserError, match="only category"):
+    with pytest.raises(UserError, match="no earlier junk snapshot"):
         sift.rollback("junk")
 
 
@@ -177,10 +178,12 @@ def test_models_cli_lists_and_rolls_back(
     capsys.readouterr()
     assert cli.main(["models", "list", "--data-dir", home]) == 0
     out = capsys.readouterr().out
-    assert "* category  head-v2" in out and "promoted" in out and "held-out" in out
+    assert "* head     head-v2" in out and "promoted" in out and "held-out" in out
+    assert "junk     no snapshot yet" in out
     assert cli.main(["models", "rollback", "--data-dir", home, "--json"]) == 0
     assert json.loads(capsys.readouterr().out)["version"] == "head-v1"
-    assert cli.main(["models", "rollback", "category", "--to", "head-v9", "--data-dir", home]) == 2
+    assert cli.main(["models", "rollback", "head-v9", "--data-dir", home]) == 2
+    assert cli.main(["models", "rollback", "--kind", "junk", "head-v1", "--data-dir", home]) == 2
 
 
 def test_a_detached_trainer_is_reaped_not_dropped_while_running() -> None:
