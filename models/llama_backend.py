@@ -27,6 +27,54 @@ class LlamaLoadError(Exception):
     """The GGUF file is missing, corrupt or not loadable."""
 
 
+# Constructing a Llama reads llama_model_default_params() from the module at
+# call time; open_llama swaps it for one load, so loads take turns.
+_DEFAULTS_LOCK = threading.Lock()
+
+
+def amx_kernels_built() -> bool:
+    """Whether this llama.cpp build carries ggml's AMX matrix kernels.
+
+    ``-march=native`` (llama-cpp-python's default build) compiles them in on a
+    CPU that reports AMX, such as a Sapphire Rapids Xeon.
+    """
+    import llama_cpp  # noqa: PLC0415 - lazy: a heavy native import
+
+    return b"AMX_INT8 = 1" in llama_cpp.llama_print_system_info()
+
+
+def open_llama(model_path: str, **kwargs: Any) -> Llama:
+    """``llama_cpp.Llama(model_path=..., **kwargs)``, without llama.cpp's AMX kernels.
+
+    WORKAROUND for https://github.com/ggml-org/llama.cpp/issues/20824 (open):
+    a build with AMX kernels segfaults in ``ggml_backend_amx_mul_mat`` at the
+    first decode (seen with llama-cpp-python 0.3.36 on an AMX Xeon, every
+    model and prompt). The kernels run only through llama.cpp's "extra buffer
+    types", which ``Llama`` has no argument for, so for such a build the
+    model is loaded with ``use_extra_bufts`` off. That also gives up the CPU
+    weight repacking of the same mechanism; builds without AMX load as usual.
+    Every Llama that Sift, its tests and its benchmarks open comes from here.
+    """
+    import llama_cpp  # noqa: PLC0415 - lazy: a heavy native import
+    import llama_cpp.llama_cpp as native  # noqa: PLC0415 - lazy, as above
+
+    if not amx_kernels_built():
+        return llama_cpp.Llama(model_path=model_path, **kwargs)
+    defaults = native.llama_model_default_params
+
+    def without_extra_buffers() -> Any:
+        params = defaults()
+        params.use_extra_bufts = False
+        return params
+
+    with _DEFAULTS_LOCK:
+        native.llama_model_default_params = without_extra_buffers
+        try:
+            return llama_cpp.Llama(model_path=model_path, **kwargs)
+        finally:
+            native.llama_model_default_params = defaults
+
+
 def default_threads() -> int:
     """Physical-ish core count: llama.cpp gains nothing from hyper-threads."""
     count = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
@@ -116,12 +164,10 @@ class LlamaGenerator:
         with self._path.open("rb") as handle:
             if handle.read(4) != b"GGUF":
                 raise LlamaLoadError(f"{self._path.name} is not a GGUF file")
-        from llama_cpp import Llama  # noqa: PLC0415 - lazy: a heavy native import
-
         layers = gpu_layers(self._n_gpu_layers)
         try:
-            llama = Llama(
-                model_path=str(self._path),
+            llama = open_llama(
+                str(self._path),
                 n_ctx=self._n_ctx,
                 n_threads=self._n_threads,
                 n_threads_batch=self._n_threads,

@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 
+from models.llama_backend import open_llama
 from models.lora import LoraSettings
 from models.lora import convert_adapter
 from models.lora import convert_base
@@ -108,7 +109,7 @@ def test_tiny_lora_trains_converts_and_loads_in_llama_cpp(
     converter = converter_for_tests(model_cache, tmp_path / "sdist")
     if converter is None:
         pytest.skip("llama.cpp converters absent and the sdist could not be downloaded")
-    llama_cpp = pytest.importorskip("llama_cpp")
+    pytest.importorskip("llama_cpp")
     base = tmp_path / "tiny-qwen2"
     tiny_qwen(base, model_cache)
     adapter = train_lora(base, PAIRS, tmp_path / "adapter", settings=LoraSettings(rank=4, alpha=8))
@@ -117,8 +118,8 @@ def test_tiny_lora_trains_converts_and_loads_in_llama_cpp(
     lora_gguf = convert_adapter(adapter, base, tmp_path / "lora.gguf", converter, outtype="f32")
     assert base_gguf.read_bytes()[:4] == lora_gguf.read_bytes()[:4] == b"GGUF"
 
-    llm = llama_cpp.Llama(
-        model_path=str(base_gguf),
+    llm = open_llama(
+        str(base_gguf),
         lora_path=str(lora_gguf),
         n_ctx=128,
         n_threads=1,
