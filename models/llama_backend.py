@@ -104,7 +104,11 @@ class LlamaGenerator:
         n_ctx: context window to allocate.
         n_threads: CPU threads (default: the cores this process may use).
         n_gpu_layers: layers to offload; ``None`` offloads all when a GPU build is present.
-        lora_path: optional GGUF LoRA adapter.
+        lora_path: an optional GGUF LoRA adapter. It applies only to calls made
+            through the view ``adapted()`` returns, so one loaded model serves
+            both the adapted task (reply drafts) and everything else on the
+            base weights (summaries).
+        lora_name: the adapter's version, shown in the view's ``info``.
         seed: sampling seed (generation is greedy, so this only matters for ties).
     """
 
@@ -118,6 +122,7 @@ class LlamaGenerator:
         n_threads: int | None = None,
         n_gpu_layers: int | None = None,
         lora_path: Path | None = None,
+        lora_name: str = "",
         seed: int = 0,
     ) -> None:
         self._path = path
@@ -127,6 +132,9 @@ class LlamaGenerator:
         self._n_threads = n_threads or default_threads()
         self._n_gpu_layers = n_gpu_layers
         self._lora_path = lora_path
+        self._lora_name = lora_name or (lora_path.stem if lora_path else "")
+        self._adapter: Any = None  # llama.cpp's handle, loaded with the model
+        self._adapter_on = False
         self._seed = seed
         self._llama: Llama | None = None
         self._device = "cpu"
@@ -147,6 +155,11 @@ class LlamaGenerator:
         return self._n_ctx
 
     @property
+    def has_adapter(self) -> bool:
+        """Whether a LoRA adapter comes with the model (``adapted()`` applies it)."""
+        return self._lora_path is not None
+
+    @property
     def loaded(self) -> bool:
         """Whether the weights are in memory."""
         return self._llama is not None
@@ -155,8 +168,49 @@ class LlamaGenerator:
         """Load the weights now (idempotent)."""
         with self._lock:
             if self._llama is None:
-                self._llama = self._open()
+                llama = self._open()
+                if self._lora_path is not None:
+                    self._adapter = self._open_adapter(llama, self._lora_path)
+                self._llama = llama
             return self._llama
+
+    def adapted(self) -> AdaptedGenerator:
+        """The view that generates with the LoRA adapter on.
+
+        Raises:
+            ValueError: this generator has no adapter.
+        """
+        if self._lora_path is None:
+            raise ValueError("this generator has no LoRA adapter")
+        return AdaptedGenerator(self, self._lora_name)
+
+    @staticmethod
+    def _open_adapter(llama: Llama, path: Path) -> Any:
+        import llama_cpp  # noqa: PLC0415 - lazy: a heavy native import
+
+        if not path.is_file():
+            raise LlamaLoadError(f"LoRA adapter not found: {path}")
+        adapter = llama_cpp.llama_adapter_lora_init(llama.model, str(path).encode("utf-8"))
+        if not adapter:
+            raise LlamaLoadError(f"llama.cpp could not load the LoRA adapter {path.name}")
+        return adapter
+
+    def _set_adapter(self, llama: Llama, *, on: bool) -> None:
+        """Switch the adapter on or off for the next call (under ``_lock``)."""
+        if on == self._adapter_on:
+            return
+        import ctypes  # noqa: PLC0415 - only where adapters are switched
+
+        import llama_cpp  # noqa: PLC0415 - lazy: a heavy native import
+
+        count = 1 if on else 0
+        adapters = (llama_cpp.llama_adapter_lora_p_ctypes * 1)(self._adapter)
+        scales = (ctypes.c_float * 1)(1.0)
+        if llama_cpp.llama_set_adapters_lora(llama.ctx, adapters, count, scales):
+            raise LlamaLoadError(f"llama.cpp could not apply the LoRA adapter {self._lora_name}")
+        # The cached prompt was computed with the other weights: evaluate it again.
+        llama.reset()
+        self._adapter_on = on
 
     def _open(self) -> Llama:
         if not self._path.is_file():
@@ -172,7 +226,6 @@ class LlamaGenerator:
                 n_threads=self._n_threads,
                 n_threads_batch=self._n_threads,
                 n_gpu_layers=layers,
-                lora_path=str(self._lora_path) if self._lora_path else None,
                 seed=self._seed,
                 verbose=False,
             )
@@ -199,6 +252,25 @@ class LlamaGenerator:
         Cancelling stops generation between tokens and returns what was
         produced so far with ``cancelled=True``.
         """
+        return self._generate(
+            messages,
+            schema=schema,
+            max_tokens=max_tokens,
+            on_token=on_token,
+            cancel=cancel,
+            adapter=False,
+        )
+
+    def _generate(
+        self,
+        messages: Sequence[dict[str, str]],
+        *,
+        schema: dict[str, Any] | None,
+        max_tokens: int,
+        on_token: Callable[[str], None] | None,
+        cancel: threading.Event | None,
+        adapter: bool,
+    ) -> Generation:
         llama = self.load()
         response_format: Any = (
             {"type": "json_object", "schema": schema} if schema is not None else None
@@ -207,6 +279,8 @@ class LlamaGenerator:
         pieces: list[str] = []
         cancelled = False
         with self._lock:
+            if self._adapter is not None:
+                self._set_adapter(llama, on=adapter)
             stream = llama.create_chat_completion(
                 messages=list(messages),  # type: ignore[arg-type]
                 response_format=response_format,
@@ -246,5 +320,59 @@ class LlamaGenerator:
     def close(self) -> None:
         with self._lock:
             if self._llama is not None:
-                self._llama.close()
+                self._llama.close()  # frees the model, and with it its adapters
                 self._llama = None
+                self._adapter = None
+                self._adapter_on = False
+
+
+class AdaptedGenerator:
+    """A ``LlamaGenerator`` seen with its LoRA adapter on (a ``Generator``).
+
+    It shares the model, its lock and its context with the base generator;
+    each call switches the adapter on, and the base's own calls switch it off.
+    """
+
+    def __init__(self, base: LlamaGenerator, adapter: str) -> None:
+        self._base = base
+        self._adapter = adapter
+
+    @property
+    def info(self) -> ModelInfo:
+        info = self._base.info
+        return ModelInfo(
+            name=info.name,
+            version=f"{info.version}+{self._adapter}",
+            path=info.path,
+            backend=info.backend,
+            device=info.device,
+        )
+
+    @property
+    def context_length(self) -> int:
+        return self._base.context_length
+
+    def count_tokens(self, text: str) -> int:
+        return self._base.count_tokens(text)
+
+    def generate(
+        self,
+        messages: Sequence[dict[str, str]],
+        *,
+        schema: dict[str, Any] | None = None,
+        max_tokens: int = 256,
+        on_token: Callable[[str], None] | None = None,
+        cancel: threading.Event | None = None,
+    ) -> Generation:
+        """As ``LlamaGenerator.generate``, with the adapter applied."""
+        return self._base._generate(  # noqa: SLF001 - the view of its own base
+            messages,
+            schema=schema,
+            max_tokens=max_tokens,
+            on_token=on_token,
+            cancel=cancel,
+            adapter=True,
+        )
+
+    def close(self) -> None:
+        """Nothing to release: the base generator owns the model."""

@@ -14,22 +14,32 @@
 3. ``LlamaGenerator(..., lora_path=...)`` (``models.llama_backend``) loads
    base + adapter with ``llama_cpp.Llama(lora_path=...)``.
 
+Around them: ``base_from_gguf`` makes the Hugging Face folder a GGUF-only
+model lacks (dequantized by transformers), ``chat_pairs`` renders chat
+messages with the base's own chat template (the one llama.cpp applies when
+it serves), and ``output_loss`` measures an adapter on held-out pairs, the
+gate of ``assistant.reply_training``.
+
 The base model folder needs a ``config.json`` with ``architectures``
 (e.g. ``["Qwen2ForCausalLM"]``): the converters pick the architecture from it.
 """
 
 from __future__ import annotations
 
+import contextlib
 import importlib.util
+import json
 import os
 import subprocess
 import sys
 import tarfile
 import tempfile
 import warnings
+from collections.abc import Iterator
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from models.publish import publish_dir
 
@@ -66,6 +76,16 @@ class LoraSettings:
     seed: int = 0
 
 
+@contextlib.contextmanager
+def _peft_quiet() -> Iterator[None]:
+    with warnings.catch_warnings():
+        # peft 0.21 still reads transformers' deprecated is_gradient_checkpointing.
+        warnings.filterwarnings(
+            "ignore", message=".*is_gradient_checkpointing", category=FutureWarning
+        )
+        yield
+
+
 def train_lora(
     base: Path,
     pairs: Sequence[tuple[str, str]],
@@ -92,11 +112,7 @@ def train_lora(
     device = "cuda" if torch.cuda.is_available() else "cpu"
     tokenizer = AutoTokenizer.from_pretrained(base, local_files_only=True)
     model = AutoModelForCausalLM.from_pretrained(base, local_files_only=True).to(device)
-    with warnings.catch_warnings():
-        # peft 0.21 still reads transformers' deprecated is_gradient_checkpointing.
-        warnings.filterwarnings(
-            "ignore", message=".*is_gradient_checkpointing", category=FutureWarning
-        )
+    with _peft_quiet():
         model = get_peft_model(
             model,
             LoraConfig(
@@ -113,13 +129,8 @@ def train_lora(
     model.train()
     for _ in range(settings.epochs):
         for prompt, output in pairs:
-            prompt_ids = tokenizer(prompt, add_special_tokens=False)["input_ids"]
-            output_ids = tokenizer(output, add_special_tokens=False)["input_ids"]
-            if tokenizer.eos_token_id is not None:
-                output_ids = [*output_ids, tokenizer.eos_token_id]
-            ids = (prompt_ids + output_ids)[: settings.max_length]
             # Loss on the output only: the adapter learns what to write, not the prompt.
-            labels = ([-100] * len(prompt_ids) + output_ids)[: settings.max_length]
+            ids, labels = _encode_pair(tokenizer, prompt, output, settings.max_length)
             batch = torch.tensor([ids], device=device)
             loss = model(input_ids=batch, labels=torch.tensor([labels], device=device)).loss
             optimiser.zero_grad()
@@ -127,6 +138,128 @@ def train_lora(
             optimiser.step()
     model.eval()
     return publish_dir(target, lambda part: model.save_pretrained(part))
+
+
+def _encode_pair(tokenizer: Any, prompt: str, output: str, max_length: int) -> tuple[list, list]:
+    """Token ids of prompt + output (+ EOS), and labels that score the output only."""
+    prompt_ids = tokenizer(prompt, add_special_tokens=False)["input_ids"]
+    output_ids = tokenizer(output, add_special_tokens=False)["input_ids"]
+    if tokenizer.eos_token_id is not None:
+        output_ids = [*output_ids, tokenizer.eos_token_id]
+    ids = (prompt_ids + output_ids)[:max_length]
+    labels = ([-100] * len(prompt_ids) + output_ids)[:max_length]
+    return ids, labels
+
+
+def output_loss(
+    base: Path,
+    pairs: Sequence[tuple[str, str]],
+    *,
+    adapter: Path | None = None,
+    max_length: int = 512,
+) -> float:
+    """Mean negative log-likelihood per output token of ``pairs`` (lower is better).
+
+    Args:
+        base: the Hugging Face causal LM folder.
+        pairs: ``(prompt, output)`` pairs, as ``train_lora`` takes them.
+        adapter: a peft adapter folder to apply on top of ``base`` (None: the base alone).
+        max_length: token limit per pair, as in training.
+
+    Raises:
+        ValueError: no pair has an output token within ``max_length``.
+    """
+    os.environ.setdefault("HF_HUB_OFFLINE", "1")
+    import torch  # noqa: PLC0415 - lazy: seconds to import
+    from transformers import AutoModelForCausalLM  # noqa: PLC0415
+    from transformers import AutoTokenizer  # noqa: PLC0415
+
+    device = "cuda" if torch.cuda.is_available() else "cpu"
+    tokenizer = AutoTokenizer.from_pretrained(base, local_files_only=True)
+    model: Any = AutoModelForCausalLM.from_pretrained(base, local_files_only=True)
+    if adapter is not None:
+        from peft import PeftModel  # noqa: PLC0415
+
+        with _peft_quiet():
+            model = PeftModel.from_pretrained(model, adapter)
+    model = model.to(device).eval()
+    total, count = 0.0, 0
+    with torch.no_grad():
+        for prompt, output in pairs:
+            ids, labels = _encode_pair(tokenizer, prompt, output, max_length)
+            scored = sum(1 for label in labels[1:] if label != -100)  # labels shift by one
+            if not scored:
+                continue
+            loss = model(
+                input_ids=torch.tensor([ids], device=device),
+                labels=torch.tensor([labels], device=device),
+            ).loss
+            total += float(loss) * scored
+            count += scored
+    if not count:
+        raise ValueError("no pair has an output token to score")
+    return total / count
+
+
+def chat_pairs(
+    base: Path, conversations: Sequence[tuple[Sequence[dict[str, str]], str]]
+) -> list[tuple[str, str]]:
+    """``(messages, output)`` conversations as ``(prompt, output)`` text pairs.
+
+    The prompt is the base tokenizer's chat template applied to the messages
+    with the assistant's turn opened, so an adapter learns the very text that
+    llama.cpp will put before the answer (it renders the GGUF's copy of the
+    same template).
+    """
+    from transformers import AutoTokenizer  # noqa: PLC0415 - lazy
+
+    tokenizer = AutoTokenizer.from_pretrained(base, local_files_only=True)
+    if not getattr(tokenizer, "chat_template", None):
+        raise ValueError(f"{base} has no chat template: an instruction model is needed")
+    return [
+        (
+            str(
+                tokenizer.apply_chat_template(
+                    list(messages), tokenize=False, add_generation_prompt=True
+                )
+            ),
+            output,
+        )
+        for messages, output in conversations
+    ]
+
+
+def base_from_gguf(gguf: Path, target: Path) -> Path:
+    """A Hugging Face folder (fp32 weights, tokenizer, config) made from a GGUF file.
+
+    A model that exists only as a GGUF has no weights torch can train; transformers
+    reads the GGUF and dequantizes it (about 40 s and 4 GB for a 0.5B model), and the
+    result is published as the folder ``target`` for ``train_lora`` and the converters.
+    """
+    os.environ.setdefault("HF_HUB_OFFLINE", "1")
+    import transformers  # noqa: PLC0415 - lazy
+    from transformers import AutoModelForCausalLM  # noqa: PLC0415
+    from transformers import AutoTokenizer  # noqa: PLC0415
+
+    options: dict[str, Any] = {}
+    if hasattr(transformers, "GgufConfig"):
+        # transformers 5 keeps GGUF weights in their quantized blocks unless told
+        # otherwise; that model can neither train nor be saved. Older releases
+        # always dequantize.
+        options["quantization_config"] = transformers.GgufConfig(dequantize=True)
+    tokenizer = AutoTokenizer.from_pretrained(gguf.parent, gguf_file=gguf.name)
+    model = AutoModelForCausalLM.from_pretrained(gguf.parent, gguf_file=gguf.name, **options)
+
+    def fill(part: Path) -> None:
+        model.save_pretrained(part, safe_serialization=True)
+        tokenizer.save_pretrained(part)
+        config = part / "config.json"
+        data = json.loads(config.read_text(encoding="utf-8"))
+        if not data.get("architectures"):  # the converters choose the model class from it
+            data["architectures"] = [type(model).__name__]
+            config.write_text(json.dumps(data, indent=2), encoding="utf-8")
+
+    return publish_dir(target, fill)
 
 
 # -- GGUF conversion -----------------------------------------------------------------

@@ -2,21 +2,20 @@
 
 from __future__ import annotations
 
-import importlib.metadata
 import json
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
 from models.llama_backend import open_llama
 from models.lora import LoraSettings
+from models.lora import base_from_gguf
 from models.lora import convert_adapter
 from models.lora import convert_base
-from models.lora import extract_converter
 from models.lora import find_converter
 from models.lora import train_lora
+from tests.helpers.lora import converter_for_tests
+from tests.helpers.lora import tiny_qwen
 
 PAIRS = [
     ("Reply to: Can we meet on Friday?", "Yes, Friday works for me."),
@@ -42,62 +41,6 @@ def test_converter_is_found_from_the_environment(
     assert find_converter(tmp_path) == folder
     monkeypatch.setenv("SIFT_LLAMA_CPP", str(folder))
     assert find_converter(None) == folder
-
-
-def converter_for_tests(cache: Path, scratch: Path) -> Path | None:
-    """llama.cpp's converters: found, or copied out of the installed llama-cpp-python's sdist.
-
-    The sdist comes from the package index (reachable in CI, as for the install
-    itself); offline, the test skips.
-    """
-    found = find_converter(cache)
-    if found is not None:
-        return found
-    version = importlib.metadata.version("llama-cpp-python")
-    fetched = subprocess.run(
-        [
-            *(sys.executable, "-m", "pip", "download", f"llama-cpp-python=={version}"),
-            *("--no-deps", "--no-binary", ":all:", "-d", str(scratch)),
-        ],
-        capture_output=True,
-        text=True,
-        timeout=300,
-        check=False,
-    )
-    sdists = sorted(scratch.glob("llama_cpp_python-*.tar.gz"))
-    if fetched.returncode != 0 and not sdists:
-        return None
-    return extract_converter(sdists[0], cache / "llama.cpp")
-
-
-def tiny_qwen(folder: Path, cache: Path) -> None:
-    """A random 2-layer, 64-wide Qwen2 with the real Qwen2.5 tokenizer (read from the GGUF).
-
-    The converter recognises a tokenizer by hashing how it splits a test
-    string, so the vocabulary must be a real one; the weights need not be.
-    """
-    from transformers import AutoTokenizer
-    from transformers import Qwen2Config
-    from transformers import Qwen2ForCausalLM
-
-    gguf = cache / "qwen2.5-coder-0.5b-instruct-q4_k_m.gguf"
-    if not gguf.is_file():
-        pytest.skip("the Qwen GGUF (its tokenizer) is not assembled in the cache")
-    tokenizer = AutoTokenizer.from_pretrained(cache, gguf_file=gguf.name)
-    config = Qwen2Config(
-        vocab_size=len(tokenizer),
-        hidden_size=64,
-        intermediate_size=128,
-        num_hidden_layers=2,
-        num_attention_heads=4,
-        num_key_value_heads=2,
-        max_position_embeddings=512,
-        tie_word_embeddings=True,
-    )
-    model = Qwen2ForCausalLM(config)
-    model.save_pretrained(folder, safe_serialization=True)
-    tokenizer.save_pretrained(folder)
-    assert json.loads((folder / "config.json").read_text())["architectures"] == ["Qwen2ForCausalLM"]
 
 
 @pytest.mark.integration
@@ -130,3 +73,27 @@ def test_tiny_lora_trains_converts_and_loads_in_llama_cpp(
     assert out["usage"]["completion_tokens"] >= 1
     llm.close()
     assert lora_gguf.stat().st_size < base_gguf.stat().st_size
+
+
+@pytest.mark.integration
+def test_a_gguf_only_model_gets_a_hugging_face_folder(tmp_path: Path, model_cache: Path) -> None:
+    """GIVEN a model that exists only as a GGUF WHEN a base folder is made from it
+    THEN transformers loads that folder with the same weights and the chat template."""
+    converter = converter_for_tests(model_cache, tmp_path / "sdist")
+    if converter is None:
+        pytest.skip("llama.cpp converters absent and the sdist could not be downloaded")
+    import torch
+    from transformers import AutoModelForCausalLM
+    from transformers import AutoTokenizer
+
+    original = tmp_path / "tiny-qwen2"
+    tiny_qwen(original, model_cache)
+    gguf = convert_base(original, tmp_path / "tiny.gguf", converter, outtype="f32")
+    folder = base_from_gguf(gguf, tmp_path / "from-gguf")
+    config = json.loads((folder / "config.json").read_text())
+    assert config["architectures"] == ["Qwen2ForCausalLM"]
+    made = AutoModelForCausalLM.from_pretrained(folder, local_files_only=True)
+    source = AutoModelForCausalLM.from_pretrained(original, local_files_only=True)
+    name = "model.layers.0.self_attn.q_proj.weight"
+    assert torch.equal(made.state_dict()[name], source.state_dict()[name])
+    assert AutoTokenizer.from_pretrained(folder, local_files_only=True).chat_template
