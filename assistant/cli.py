@@ -299,7 +299,12 @@ def cmd_junk(args: argparse.Namespace) -> int:
 
 def cmd_train(args: argparse.Namespace) -> int:
     with open_sift(args) as sift:
-        report = sift.train_encoder() if args.encoder else sift.train()
+        if args.reply:
+            report = sift.train_reply(allow_cpu=args.cpu)
+        elif args.encoder:
+            report = sift.train_encoder()
+        else:
+            report = sift.train()
         if args.json:
             emit(report)
         else:
@@ -308,10 +313,11 @@ def cmd_train(args: argparse.Namespace) -> int:
                 return "n/a" if value is None else f"{value:.1%}"
 
             print(f"task {report.task}: trained on {report.trained_on}, held out {report.held_out}")
-            print(
-                f"held-out accuracy: serving {pct(report.old_accuracy)}, "
-                f"candidate {pct(report.new_accuracy)}"
-            )
+            if report.old_accuracy is not None or report.new_accuracy is not None:
+                print(
+                    f"held-out accuracy: serving {pct(report.old_accuracy)}, "
+                    f"candidate {pct(report.new_accuracy)}"
+                )
             print(f"{'promoted' if report.promoted else 'not promoted'}: {report.reason}")
             print(f"serving: {report.version}")
     return 0
@@ -319,11 +325,12 @@ def cmd_train(args: argparse.Namespace) -> int:
 
 # -- model versions (versions helper): `sift models list|rollback` ----------------
 
-KIND_NAMES = {"category": "head", "encoder": "encoder", "junk": "junk"}
+KIND_NAMES = {"category": "head", "encoder": "encoder", "junk": "junk", "reply": "reply"}
 NO_VERSIONS = {
     "category": "no head trained yet (`sift train` after labelling a few items)",
     "encoder": "the configured encoder serves (`sift train --encoder` tunes a transformers one)",
     "junk": "no snapshot yet (one every 25 junk verdicts and at every `sift train`)",
+    "reply": "the base model writes replies (`sift train --reply` tunes it on kept drafts)",
 }
 
 
@@ -361,7 +368,7 @@ def cmd_models(args: argparse.Namespace) -> int:
         if args.json:
             emit(versions)
             return 0
-        tasks = ["category", "encoder", "junk"] if args.kind is None else []
+        tasks = ["category", "encoder", "junk", "reply"] if args.kind is None else []
         tasks = tasks or sorted({v.task for v in versions}) or [str(args.kind)]
         for task in tasks:
             rows = [v for v in versions if v.task == task]
@@ -385,9 +392,9 @@ def add_models_parser(add: Any) -> None:
     flags.add_argument("--json", action="store_true", help="print JSON")
     flags.add_argument("-q", "--quiet", action="store_true", help="no progress output")
     actions = models.add_subparsers(dest="action", required=True)
-    kinds = ["head", "category", "encoder", "junk"]
+    kinds = ["head", "category", "encoder", "junk", "reply"]
     for name, text in (
-        ("list", "every version of every kind (head, encoder, junk); * serves"),
+        ("list", "every version of every kind (head, encoder, junk, reply); * serves"),
         ("rollback", "serve an earlier version (default: the one before the serving one)"),
     ):
         action = actions.add_parser(name, parents=[flags], help=text, description=text)
@@ -710,6 +717,14 @@ def build_parser() -> argparse.ArgumentParser:
     )
     train.add_argument(
         "--encoder", action="store_true", help="fine-tune the encoder (transformers folders only)"
+    )
+    train.add_argument(
+        "--reply",
+        action="store_true",
+        help="tune the reply writer: a LoRA on the LLM from kept reply drafts (needs a GPU)",
+    )
+    train.add_argument(
+        "--cpu", action="store_true", help="with --reply: run on the CPU when there is no GPU"
     )
     add_models_parser(add)
     add("stats", cmd_stats, "counts of items, suggestions, feedback and models")

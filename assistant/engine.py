@@ -72,6 +72,7 @@ from assistant.types import TrainReport
 from assistant.types import TrashEntry
 from models.base import Embedder
 from models.base import Generator
+from models.lora import LoraSettings
 from models.publish import remove_partials
 from models.registry import ModelChoice
 from models.registry import ModelNotFound
@@ -110,6 +111,8 @@ class Sift:
         self.store = Store(self.paths.database)
         self._progress = progress or (lambda _p: None)
         self._generator = generator
+        self._generator_injected = generator is not None
+        self._reply_writer: Generator | None = None
         self._generator_error: str | None = None
         self._embedder = embedder
         # The trainer subprocess builds its models from the settings file: a
@@ -180,12 +183,42 @@ class Sift:
             if self._generator is None and self._generator_error is None:
                 self._progress(Progress("model", 0, 1, "preparing the language model"))
                 try:
-                    self._generator = build_generator(self.model_choice, self.paths.cache)
+                    built = build_generator(
+                        self.model_choice, self.paths.cache, adapter=self._reply_adapter
+                    )
                 except (ModelNotFound, OSError) as error:
                     self._generator_error = str(error)
                     log.warning("language model unavailable: %s", error)
+                else:
+                    self._generator = built
+                    self._reply_writer = built.adapted() if built.has_adapter else built
                 self._progress(Progress("model", 1, 1, "language model ready"))
             return self._generator
+
+    def reply_writer(self) -> Generator | None:
+        """The LLM as reply drafts use it: with the promoted reply adapter when one serves
+        (``assistant.reply_training``); summaries keep the base weights."""
+        with self._lock:
+            generator = self.generator()
+            return self._reply_writer if self._reply_writer is not None else generator
+
+    def _reply_adapter(self, generator_version: str) -> tuple[Path, str] | None:
+        from assistant import reply_training  # noqa: PLC0415 - only with a real LLM
+
+        folder = reply_training.active_adapter(self, generator_version)
+        if folder is None:
+            return None
+        return folder / reply_training.ADAPTER_FILE, folder.name
+
+    def _reload_generator(self) -> None:
+        """Build the LLM again on next use (another reply adapter serves)."""
+        with self._lock:
+            if self._generator_injected or self._generator is None:
+                return
+            self._generator.close()
+            self._generator = None
+            self._reply_writer = None
+            self._pipeline = None  # it holds the summarizer, which holds the model
 
     @property
     def junk(self) -> JunkFilter:
@@ -488,6 +521,12 @@ class Sift:
             True if another head serves now (unlabelled items were re-predicted).
         """
         with self._lock:
+            writer, model = self._reply_writer, self._generator
+            if writer is not None and model is not None:
+                adapter = self._reply_adapter(model.info.version)
+                expected = f"{model.info.version}+{adapter[1]}" if adapter else model.info.version
+                if writer.info.version != expected:  # an adapter was promoted or rolled back
+                    self._reload_generator()
             if self._triage is None:
                 return False
             before = self._triage.head_version
@@ -515,6 +554,26 @@ class Sift:
         if report.promoted and not self._embedder_injected:
             self.swap_embedder()
             self.train()
+        return report
+
+    def train_reply(
+        self, *, allow_cpu: bool = False, lora: LoraSettings | None = None
+    ) -> TrainReport:
+        """Tune the reply writer: a LoRA on the LLM from the kept reply drafts, through a gate.
+
+        Runs where torch sees a GPU, or on the CPU with ``allow_cpu``; a promoted
+        adapter writes the next reply drafts (``assistant.reply_training``).
+
+        Args:
+            allow_cpu: run without a GPU.
+            lora: the adapter's hyperparameters (default ``LoraSettings()``).
+        """
+        from assistant.reply_training import train_reply  # noqa: PLC0415 - lazy: torch
+
+        with self._lock, trainer_module.lock_for(self.paths):
+            report = train_reply(self, allow_cpu=allow_cpu, settings=lora)
+        if report.promoted:
+            self._reload_generator()
         return report
 
     def _use_tuned_encoder(self) -> None:
@@ -594,6 +653,8 @@ class Sift:
                 report = versions.rollback(self, kind, version, keep_later=keep_later)
         if report.kind == ModelKind.HEAD:
             self.reload_models()
+        elif report.kind == ModelKind.REPLY:
+            self._reload_generator()
         elif report.kind == ModelKind.JUNK:  # every item's junk verdict, predicted again
             pipeline = self.pipeline
             memories = {item_kind: pipeline.memory(item_kind) for item_kind in ItemKind}

@@ -44,6 +44,8 @@ class Settings:
             (map-reduce); beyond it, parts are sampled evenly and the summary says so.
         notify_priority: the GUI notifies about new items at least this urgent (0–1).
         ui_language: the GUI's language, ``en`` or ``zh`` ("" : the system's).
+        reply_base: the LLM's Hugging Face folder, for tuning reply drafts with a LoRA
+            (``sift train --reply``); "" : made once from the GGUF (dequantized).
     """
 
     generator: str = "qwen2.5-0.5b"
@@ -64,6 +66,7 @@ class Settings:
     summary_max_chunks: int = 8
     notify_priority: float = 0.8
     ui_language: str = ""
+    reply_base: str = ""
     extra: dict[str, Any] = field(default_factory=dict)
 
     def replace(self, **changes: Any) -> Settings:

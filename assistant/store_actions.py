@@ -106,6 +106,13 @@ class ActionStore:
         rows = self._store.query("SELECT * FROM actions ORDER BY id DESC LIMIT ?", [limit])
         return [_action(r) for r in rows]
 
+    def kept(self, kind: SuggestionKind) -> list[ActionRecord]:
+        """Every action of one kind that stands (not undone), oldest first."""
+        rows = self._store.query(
+            "SELECT * FROM actions WHERE kind = ? AND undone_at IS NULL ORDER BY id", [str(kind)]
+        )
+        return [_action(r) for r in rows]
+
     def latest_open(self) -> ActionRecord | None:
         """The latest action not undone yet."""
         row = self._store.query_one(

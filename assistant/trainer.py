@@ -307,6 +307,7 @@ def run_round(
     Raises:
         TrainingBusy: another trainer runs.
     """
+    from assistant import reply_training  # noqa: PLC0415 - torch-side, as the learner
     from assistant.engine import Sift  # noqa: PLC0415 - the engine imports this module
     from assistant.learning import Learner  # noqa: PLC0415
 
@@ -317,6 +318,8 @@ def run_round(
             remove_partials(sift.paths.heads)
             mark_attempt(sift.store)
             report = Learner(sift).train(refresh=False)  # the engine refreshes on reload
+            if reply_training.due(sift):  # the engine serves a promoted adapter on reload
+                log.info("reply round: %s", reply_training.train_reply(sift).reason)
             target = sift.paths.heads / REPORT_NAME
             part = target.with_name(target.name + ".part")
             part.write_text(json.dumps(asdict(report)), encoding="utf-8")

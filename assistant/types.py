@@ -410,7 +410,7 @@ class ModelVersion:
 
     Attributes:
         task: ``category`` (the head), ``encoder`` (a fine-tuned encoder), ``junk``
-            (a junk-filter snapshot): see ``ModelKind``.
+            (a junk-filter snapshot), ``reply`` (a LoRA of the LLM): see ``ModelKind``.
         version: ``head-v3``, ``encoder-v1``, ``junk-v2``...
         created_at: when the round ended (UTC, ISO 8601).
         decision: promoted or rejected by the gate.
@@ -450,6 +450,7 @@ class ModelKind(enum.StrEnum):
     HEAD = "category"  # the category head (``head-vN``)
     ENCODER = "encoder"  # a fine-tuned transformers encoder (``encoder-vN``)
     JUNK = "junk"  # a snapshot of the junk filter's token counts (``junk-vN``)
+    REPLY = "reply"  # a LoRA adapter of the LLM that writes reply drafts (``reply-vN``)
 
 
 @dataclass(frozen=True, slots=True)

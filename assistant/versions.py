@@ -20,6 +20,9 @@ the gate promoted or rejected it:
   recent encoder versions (dim x 4 bytes per item each: 1.5 KB at 384).
 * **junk**: ``assistant.junk_versions`` (snapshots; see there for what a
   rollback does with verdicts given after the snapshot).
+* **reply**: ``assistant.reply_training`` (LoRA adapters of the LLM); a
+  rollback serves an earlier adapter trained on the same model, or ``base``
+  (no adapter), from the next reply draft on.
 """
 
 from __future__ import annotations
@@ -46,7 +49,12 @@ if TYPE_CHECKING:
 BASE = "base"  # the configured encoder folder, as a rollback target
 ARCHIVE_KEEP = 4
 ALIASES = {"head": ModelKind.HEAD, "category": ModelKind.HEAD}
-PREFIXES = {"head-v": ModelKind.HEAD, "encoder-v": ModelKind.ENCODER, "junk-v": ModelKind.JUNK}
+PREFIXES = {
+    "head-v": ModelKind.HEAD,
+    "encoder-v": ModelKind.ENCODER,
+    "junk-v": ModelKind.JUNK,
+    "reply-v": ModelKind.REPLY,
+}
 
 
 def kind_of(name: str | ModelKind | None, version: str | None = None) -> ModelKind:
@@ -70,7 +78,7 @@ def kind_of(name: str | ModelKind | None, version: str | None = None) -> ModelKi
     try:
         return ModelKind(name.strip().lower())
     except ValueError:
-        raise UserError(f"unknown model kind {name!r}: head, encoder or junk") from None
+        raise UserError(f"unknown model kind {name!r}: head, encoder, junk or reply") from None
 
 
 def list_versions(sift: Sift, kind: str | ModelKind | None = None) -> list[ModelVersion]:
@@ -94,6 +102,8 @@ def rollback(
         return JunkVersions(sift).rollback(version, keep_later=keep_later)
     if chosen == ModelKind.ENCODER:
         return rollback_encoder(sift, version)
+    if chosen == ModelKind.REPLY:
+        return rollback_reply(sift, version)
     before = sift.triage.head_version
     model = HeadTraining(sift).rollback(version)
     return RollbackReport(ModelKind.HEAD, model.version, before, model)
@@ -192,3 +202,59 @@ def switch_vectors(sift: Sift, old_version: str | None, new_version: str) -> int
         restored = snapshots.restore_vectors(new_version)
     snapshots.prune_archive(ARCHIVE_KEEP)
     return restored
+
+
+# -- reply adapters ---------------------------------------------------------------
+
+
+def rollback_reply(sift: Sift, version: str | None = None) -> RollbackReport:
+    """Serve an earlier reply adapter of the serving LLM, or ``base`` (none)."""
+    from assistant.reply_training import ADAPTER_FILE  # noqa: PLC0415 - lazy, as the engine
+    from assistant.reply_training import TASK  # noqa: PLC0415
+
+    generator = sift.generator()
+    if generator is None:
+        raise UserError("no language model serves: reply adapters do not apply")
+    model = generator.info.version
+    store = ModelStore(sift.store)
+    promoted = [
+        v
+        for v in store.versions(TASK)
+        if v.decision == Decision.PROMOTED and v.path and v.embedder == model
+    ]
+    active = next((v for v in promoted if v.active), None)
+    if version is None:
+        if active is None:
+            raise UserError("the base language model writes replies already: nothing to roll back")
+        index = promoted.index(active)
+        version = promoted[index - 1].version if index > 0 else BASE
+    if version == BASE:
+        if active is None:
+            raise UserError("the base language model writes replies already")
+        store.deactivate(TASK)
+        return RollbackReport(
+            ModelKind.REPLY,
+            BASE,
+            active.version,
+            None,
+            ("reply drafts are written by the base model, without an adapter",),
+        )
+    target = store.get(TASK, version)
+    if target.decision != Decision.PROMOTED or target.path is None:
+        raise UserError(f"reply adapter {version} was rejected: it has nothing to serve")
+    if target.embedder != model:
+        raise UserError(f"reply adapter {version} was trained on {target.embedder}, not {model}")
+    if target.active:
+        raise UserError(f"reply adapter {version} serves already")
+    if not (sift.paths.heads / target.path / ADAPTER_FILE).is_file():
+        raise UserError(
+            f"reply adapter {version}'s file is missing: {sift.paths.heads / target.path}"
+        )
+    store.activate(TASK, version)
+    return RollbackReport(
+        ModelKind.REPLY,
+        version,
+        active.version if active else BASE,
+        store.get(TASK, version),
+        (f"reply drafts are written with adapter {version}",),
+    )

@@ -330,7 +330,7 @@ class ReplyDraft:
             return {"text": cached, "written_by": request.suggestion.payload.get("written_by", "")}
         if request.edited_text is not None:
             return {"text": None, "written_by": "user"}
-        text, written_by = write_reply(context.sift.generator(), request.item)
+        text, written_by = write_reply(context.sift.reply_writer(), request.item)
         return {"text": text, "written_by": written_by}
 
     def perform(self, context: Context, request: Request) -> Done:

@@ -189,7 +189,7 @@ class Actions:
         if suggestion.payload.get("draft"):
             return suggestion.payload["draft"]
         text, written_by = write_reply(
-            self._sift.generator(),
+            self._sift.reply_writer(),
             store.item(suggestion.item_id),
             on_token=on_token,
             cancel=cancel,
