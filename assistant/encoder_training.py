@@ -18,7 +18,6 @@ vectors and head follow it).
 
 from __future__ import annotations
 
-import shutil
 import time
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -31,7 +30,7 @@ from assistant.training import split
 from assistant.types import Decision
 from assistant.types import TrainReport
 from models.head import train_head
-from models.publish import PART
+from models.publish import settle_candidate
 
 if TYPE_CHECKING:
     from assistant.engine import Sift
@@ -120,17 +119,8 @@ def train_encoder(sift: Sift, *, config: EncoderTuneConfig | None = None) -> Tra
         f"{len(test)} items; {'within' if promoted else 'below'} the gate "
         f"(new >= old - {tolerance:.1%})"
     )
-    path = None
-    if promoted:
-        # Renaming a complete folder is atomic; a kill before it leaves only
-        # "-candidate" / ".part" folders, which no version row names.
-        if final.exists():
-            shutil.rmtree(final)
-        scratch.rename(final)
-        path = f"{TASK}/{version}"
-    else:
-        shutil.rmtree(scratch, ignore_errors=True)
-    shutil.rmtree(scratch.with_name(scratch.name + PART), ignore_errors=True)
+    settle_candidate(scratch, final, keep=promoted)
+    path = f"{TASK}/{version}" if promoted else None
     versions.record(
         task=TASK,
         version=version,

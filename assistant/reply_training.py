@@ -46,7 +46,7 @@ from assistant.types import Decision
 from assistant.types import ModelKind
 from assistant.types import SuggestionKind
 from assistant.types import TrainReport
-from models.publish import PART
+from models.publish import settle_candidate
 
 if TYPE_CHECKING:
     from assistant.engine import Sift
@@ -215,18 +215,10 @@ def train_reply(
         f"{new_loss:.3f} vs {serving_name} {old_loss:.3f} on {len(test)} replies; "
         f"{'lower' if promoted else 'not lower'} (the gate asks for lower)"
     )
-    path = None
     if promoted:
         convert_adapter(scratch / PEFT_FOLDER, base, scratch / ADAPTER_FILE, converter)
-        # Renaming a complete folder is atomic; a kill before it leaves only
-        # "-candidate" / ".part" folders, which no version row names.
-        if final.exists():
-            shutil.rmtree(final)
-        scratch.rename(final)
-        path = f"{TASK}/{version}"
-    else:
-        shutil.rmtree(scratch, ignore_errors=True)
-    shutil.rmtree(scratch.with_name(scratch.name + PART), ignore_errors=True)
+    settle_candidate(scratch, final, keep=promoted)
+    path = f"{TASK}/{version}" if promoted else None
     versions.record(
         task=TASK,
         version=version,

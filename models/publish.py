@@ -63,6 +63,23 @@ def publish_dir(target: Path, fill: Callable[[Path], None]) -> Path:
     return target
 
 
+def settle_candidate(scratch: Path, final: Path, *, keep: bool) -> None:
+    """Make a finished candidate folder the version folder ``final``, or drop it.
+
+    The rename is atomic: a kill before it leaves only the candidate (and
+    ``.part``) folders, which no version row names and the next round removes.
+    ``final`` itself is an orphan of a crashed round when it exists (see
+    ``publish_dir``): it is replaced.
+    """
+    if keep:
+        if final.exists():
+            shutil.rmtree(final)
+        scratch.rename(final)
+    else:
+        shutil.rmtree(scratch, ignore_errors=True)
+    shutil.rmtree(scratch.with_name(scratch.name + PART), ignore_errors=True)
+
+
 def remove_partials(folder: Path) -> list[Path]:
     """Delete ``*.part`` folders and files left by killed rounds (call under the lock)."""
     removed = []

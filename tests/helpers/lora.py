@@ -68,3 +68,11 @@ def tiny_qwen(folder: Path, cache: Path) -> None:
     model.save_pretrained(folder, safe_serialization=True)
     tokenizer.save_pretrained(folder)
     assert json.loads((folder / "config.json").read_text())["architectures"] == ["Qwen2ForCausalLM"]
+
+
+def require_converter(cache: Path, scratch: Path) -> Path:
+    """``converter_for_tests``, or skip the test when the converters cannot be had."""
+    converter = converter_for_tests(cache, scratch)
+    if converter is None:
+        pytest.skip("llama.cpp converters absent and the sdist could not be downloaded")
+    return converter

@@ -22,7 +22,7 @@ from models.fake import FakeEmbedder
 from models.lora import LoraSettings
 from models.lora import convert_base
 from tests.helpers.actions import offer
-from tests.helpers.lora import converter_for_tests
+from tests.helpers.lora import require_converter
 from tests.helpers.lora import tiny_qwen
 from tests.helpers.mail import make_mail
 from tests.helpers.mail import write_mbox
@@ -35,9 +35,7 @@ REPLY = "Thanks, Friday works for me."
 @pytest.fixture
 def tiny_sift(tmp_path: Path, model_cache: Path) -> Iterator[Sift]:
     """A Sift whose LLM is a tiny random Qwen2 GGUF, with its Hugging Face folder beside."""
-    converter = converter_for_tests(model_cache, tmp_path / "sdist")
-    if converter is None:
-        pytest.skip("llama.cpp converters absent and the sdist could not be downloaded")
+    converter = require_converter(model_cache, tmp_path / "sdist")
     pytest.importorskip("peft")
     base = tmp_path / "tiny-qwen2"
     tiny_qwen(base, model_cache)

@@ -14,7 +14,7 @@ from models.lora import convert_adapter
 from models.lora import convert_base
 from models.lora import find_converter
 from models.lora import train_lora
-from tests.helpers.lora import converter_for_tests
+from tests.helpers.lora import require_converter
 from tests.helpers.lora import tiny_qwen
 
 PAIRS = [
@@ -49,9 +49,7 @@ def test_tiny_lora_trains_converts_and_loads_in_llama_cpp(
 ) -> None:
     """GIVEN a tiny random Qwen2 WHEN a LoRA is trained for one step on CPU,
     converted with llama.cpp's scripts and loaded with lora_path THEN it generates."""
-    converter = converter_for_tests(model_cache, tmp_path / "sdist")
-    if converter is None:
-        pytest.skip("llama.cpp converters absent and the sdist could not be downloaded")
+    converter = require_converter(model_cache, tmp_path / "sdist")
     pytest.importorskip("llama_cpp")
     base = tmp_path / "tiny-qwen2"
     tiny_qwen(base, model_cache)
@@ -79,9 +77,7 @@ def test_tiny_lora_trains_converts_and_loads_in_llama_cpp(
 def test_a_gguf_only_model_gets_a_hugging_face_folder(tmp_path: Path, model_cache: Path) -> None:
     """GIVEN a model that exists only as a GGUF WHEN a base folder is made from it
     THEN transformers loads that folder with the same weights and the chat template."""
-    converter = converter_for_tests(model_cache, tmp_path / "sdist")
-    if converter is None:
-        pytest.skip("llama.cpp converters absent and the sdist could not be downloaded")
+    converter = require_converter(model_cache, tmp_path / "sdist")
     import torch
     from transformers import AutoModelForCausalLM
     from transformers import AutoTokenizer
