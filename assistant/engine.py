@@ -72,6 +72,7 @@ from assistant.types import TrainReport
 from assistant.types import TrashEntry
 from models.base import Embedder
 from models.base import Generator
+from models.llama_backend import default_threads
 from models.lora import LoraSettings
 from models.publish import remove_partials
 from models.registry import ModelChoice
@@ -95,6 +96,9 @@ class Sift:
         generator: an LLM backend to use instead of the configured one.
         embedder: an embedding backend to use instead of the configured one.
         progress: called with progress of long operations.
+        spare_cores: cores the models leave free when the settings do not set
+            ``threads`` (the desktop app keeps one for its window; see
+            ``ui.app.sift_factory``).
     """
 
     def __init__(
@@ -105,8 +109,10 @@ class Sift:
         generator: Generator | None = None,
         embedder: Embedder | None = None,
         progress: ProgressCallback | None = None,
+        spare_cores: int = 0,
     ) -> None:
         self.paths = paths_module.resolve(data_dir).ensure()
+        self._spare_cores = spare_cores
         self.settings = settings or settings_module.load(self.paths.settings)
         self.store = Store(self.paths.database)
         self._progress = progress or (lambda _p: None)
@@ -161,9 +167,15 @@ class Sift:
             generator=self.settings.generator,
             embedder=self.settings.embedder,
             n_ctx=self.settings.n_ctx,
-            threads=self.settings.threads,
+            threads=self.settings.threads or self._default_threads(),
             gpu_layers=self.settings.gpu_layers,
         )
+
+    def _default_threads(self) -> int | None:
+        """Model threads when the settings leave them unset: all cores, less the spare ones."""
+        if not self._spare_cores:
+            return None  # each backend takes every core
+        return max(1, default_threads() - self._spare_cores)
 
     @property
     def embedder(self) -> Embedder:

@@ -26,7 +26,8 @@ class Settings:
     Attributes:
         generator: LLM: a registry name, a .gguf file or a folder holding one.
         embedder: embedding model: a registry name or a Hugging Face folder.
-        threads: CPU threads for the models (None: all cores this process may use).
+        threads: CPU threads for the models (None: all cores this process may use; the
+            desktop app leaves one of them to its window).
         gpu_layers: LLM layers on the GPU (None: all, when a GPU build is present).
         n_ctx: LLM context window in tokens.
         summarize: write LLM summaries during ingest.

