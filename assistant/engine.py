@@ -72,6 +72,7 @@ from assistant.types import TrainReport
 from assistant.types import TrashEntry
 from models.base import Embedder
 from models.base import Generator
+from models.llama_backend import LlamaGenerator
 from models.llama_backend import default_threads
 from models.lora import LoraSettings
 from models.publish import remove_partials
@@ -117,7 +118,7 @@ class Sift:
         self.store = Store(self.paths.database)
         self._progress = progress or (lambda _p: None)
         self._generator = generator
-        self._generator_injected = generator is not None
+        self._built_generator: LlamaGenerator | None = None  # the configured LLM, once built
         self._reply_writer: Generator | None = None
         self._generator_error: str | None = None
         self._embedder = embedder
@@ -195,15 +196,13 @@ class Sift:
             if self._generator is None and self._generator_error is None:
                 self._progress(Progress("model", 0, 1, "preparing the language model"))
                 try:
-                    built = build_generator(
-                        self.model_choice, self.paths.cache, adapter=self._reply_adapter
-                    )
+                    self._built_generator = build_generator(self.model_choice, self.paths.cache)
                 except (ModelNotFound, OSError) as error:
                     self._generator_error = str(error)
                     log.warning("language model unavailable: %s", error)
                 else:
-                    self._generator = built
-                    self._reply_writer = built.adapted() if built.has_adapter else built
+                    self._generator = self._built_generator
+                    self._serve_reply_adapter()
                 self._progress(Progress("model", 1, 1, "language model ready"))
             return self._generator
 
@@ -214,23 +213,21 @@ class Sift:
             generator = self.generator()
             return self._reply_writer if self._reply_writer is not None else generator
 
-    def _reply_adapter(self, generator_version: str) -> tuple[Path, str] | None:
+    def _serve_reply_adapter(self) -> None:
+        """Give the built LLM the reply adapter promoted for it now, or none; the writer
+        follows. The model stays loaded (``LlamaGenerator.use_adapter``)."""
         from assistant import reply_training  # noqa: PLC0415 - only with a real LLM
 
-        folder = reply_training.active_adapter(self, generator_version)
-        if folder is None:
-            return None
-        return folder / reply_training.ADAPTER_FILE, folder.name
-
-    def _reload_generator(self) -> None:
-        """Build the LLM again on next use (another reply adapter serves)."""
         with self._lock:
-            if self._generator_injected or self._generator is None:
+            built = self._built_generator
+            if built is None:
                 return
-            self._generator.close()
-            self._generator = None
-            self._reply_writer = None
-            self._pipeline = None  # it holds the summarizer, which holds the model
+            folder = reply_training.active_adapter(self, built.info.version)
+            if folder is None:
+                built.use_adapter(None)
+            else:
+                built.use_adapter(folder / reply_training.ADAPTER_FILE, folder.name)
+            self._reply_writer = built.adapted() if built.has_adapter else built
 
     @property
     def junk(self) -> JunkFilter:
@@ -533,12 +530,7 @@ class Sift:
             True if another head serves now (unlabelled items were re-predicted).
         """
         with self._lock:
-            writer, model = self._reply_writer, self._generator
-            if writer is not None and model is not None:
-                adapter = self._reply_adapter(model.info.version)
-                expected = f"{model.info.version}+{adapter[1]}" if adapter else model.info.version
-                if writer.info.version != expected:  # an adapter was promoted or rolled back
-                    self._reload_generator()
+            self._serve_reply_adapter()  # a trainer may have promoted one
             if self._triage is None:
                 return False
             before = self._triage.head_version
@@ -585,7 +577,7 @@ class Sift:
         with self._lock, trainer_module.lock_for(self.paths):
             report = train_reply(self, allow_cpu=allow_cpu, settings=lora)
         if report.promoted:
-            self._reload_generator()
+            self._serve_reply_adapter()
         return report
 
     def _use_tuned_encoder(self) -> None:
@@ -666,7 +658,7 @@ class Sift:
         if report.kind == ModelKind.HEAD:
             self.reload_models()
         elif report.kind == ModelKind.REPLY:
-            self._reload_generator()
+            self._serve_reply_adapter()
         elif report.kind == ModelKind.JUNK:  # every item's junk verdict, predicted again
             pipeline = self.pipeline
             memories = {item_kind: pipeline.memory(item_kind) for item_kind in ItemKind}

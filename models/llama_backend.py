@@ -174,6 +174,26 @@ class LlamaGenerator:
                 self._llama = llama
             return self._llama
 
+    def use_adapter(self, path: Path | None, name: str = "") -> None:
+        """Serve this GGUF LoRA adapter through ``adapted()`` from the next call on.
+
+        The model stays loaded; the old adapter is taken off the context and
+        freed. ``None``: no adapter.
+        """
+        with self._lock:
+            if path == self._lora_path:
+                return
+            if self._llama is not None and self._adapter is not None:
+                import llama_cpp  # noqa: PLC0415 - loaded already: the model is
+
+                self._set_adapter(self._llama, on=False)
+                llama_cpp.llama_adapter_lora_free(self._adapter)
+                self._adapter = None
+            self._lora_path = path
+            self._lora_name = name or (path.stem if path else "")
+            if self._llama is not None and path is not None:
+                self._adapter = self._open_adapter(self._llama, path)
+
     def adapted(self) -> AdaptedGenerator:
         """The view that generates with the LoRA adapter on.
 

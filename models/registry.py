@@ -10,7 +10,6 @@ importing this module is cheap.
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -87,25 +86,11 @@ def resolve_gguf(reference: str, cache_dir: Path) -> tuple[Path, str, str]:
     return path, path.stem, _path_version(path)
 
 
-def build_generator(
-    choice: ModelChoice,
-    cache_dir: Path,
-    *,
-    adapter: Callable[[str], tuple[Path, str] | None] | None = None,
-) -> LlamaGenerator:
-    """Create the LLM backend (weights load lazily on first use).
-
-    Args:
-        choice: the model settings.
-        cache_dir: where bundled models are assembled.
-        adapter: given the model's version, the GGUF LoRA adapter to load with
-            it and the adapter's version, or None (``LlamaGenerator.adapted``
-            serves it).
-    """
+def build_generator(choice: ModelChoice, cache_dir: Path) -> LlamaGenerator:
+    """Create the LLM backend (weights load lazily on first use)."""
     from models.llama_backend import LlamaGenerator  # noqa: PLC0415
 
     path, name, version = resolve_gguf(choice.generator, cache_dir)
-    lora = adapter(version) if adapter is not None else None
     return LlamaGenerator(
         path,
         name=name,
@@ -113,8 +98,6 @@ def build_generator(
         n_ctx=choice.n_ctx,
         n_threads=choice.threads,
         n_gpu_layers=choice.gpu_layers,
-        lora_path=lora[0] if lora else None,
-        lora_name=lora[1] if lora else "",
     )
 
 

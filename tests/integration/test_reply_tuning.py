@@ -101,3 +101,9 @@ def test_kept_drafts_tune_the_reply_writer_and_rollback_restores_the_base(
     rolled = sift.rollback("reply", "base")
     assert rolled.version == "base"
     assert sift.reply_writer().info.version == base_version
+    # And forward again, on the model that stayed loaded: the adapter is read anew.
+    sift.rollback("reply", "reply-v1")
+    writer = sift.reply_writer()
+    assert writer.info.version == f"{base_version}+reply-v1"
+    back = writer.generate([{"role": "user", "content": "Can we meet?"}], max_tokens=4)
+    assert back.text == tuned.text
