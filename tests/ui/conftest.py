@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import os
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
@@ -38,6 +39,14 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     for item in items:
         if item.path.is_relative_to(HERE):
             item.add_marker(OFFSCREEN_NOISE)
+
+
+@pytest.fixture(autouse=True)
+def unfrozen_heap_after_each_test() -> Iterator[None]:
+    """An engine that opens freezes the heap (``ui.worker.settle_heap``); between tests
+    the frozen objects go back to the collector, so one test's objects do not outlive it."""
+    yield
+    gc.unfreeze()
 
 
 @pytest.fixture(autouse=True)
