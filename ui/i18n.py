@@ -265,6 +265,7 @@ ZH: dict[str, str] = {
     "category": "分类",
     "encoder": "编码器",
     "junk": "垃圾过滤",
+    "reply": "回复撰写",
 }
 
 # Suggestion kinds as people say them (``tr`` gives the Chinese).

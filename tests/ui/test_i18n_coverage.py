@@ -6,6 +6,7 @@ import ast
 import string
 from pathlib import Path
 
+from assistant.types import ModelKind
 from ui.crash_dialog import CRASH_INTRO
 from ui.i18n import KIND_TEXT
 from ui.i18n import ZH
@@ -55,6 +56,7 @@ def table_strings() -> list[str]:
         CRASH_INTRO,
         JUNK_BADGE,
         UNSURE_JUNK_BADGE,
+        *(str(kind) for kind in ModelKind),  # the dashboard's training history
     ]
 
 
