@@ -40,6 +40,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from assistant.actions.drafts import reply_messages
+from assistant.errors import UserError
 from assistant.store_actions import ActionStore
 from assistant.store_models import ModelStore
 from assistant.types import Decision
@@ -117,13 +118,17 @@ def _safe(version: str) -> str:
 
 
 def base_folder(sift: Sift, gguf: Path, version: str) -> Path:
-    """The base model's Hugging Face folder: the setting, or one made from the GGUF once."""
+    """The base model's Hugging Face folder: the setting, or one made from the GGUF once.
+
+    Raises:
+        UserError: the ``reply_base`` setting names no model folder.
+    """
     from models.lora import base_from_gguf  # noqa: PLC0415 - lazy: transformers
 
     if sift.settings.reply_base:
         folder = Path(sift.settings.reply_base).expanduser()
         if not (folder / "config.json").is_file():
-            raise FileNotFoundError(f"reply_base {folder} is not a Hugging Face model folder")
+            raise UserError(f"reply_base {folder} is not a Hugging Face model folder")
         return folder
     folder = sift.paths.cache / "hf-base" / _safe(version)
     if not (folder / "config.json").is_file():

@@ -269,3 +269,14 @@ def test_cli_lists_reply_versions_and_trains(
     assert cli_main(["train", "--reply", "--cpu", "--data-dir", str(home), "-q"]) == 0
     out = capsys.readouterr().out
     assert "task reply" in out and "need at least 8 kept reply drafts" in out
+
+
+def test_a_reply_base_that_is_no_model_folder_is_the_users_error(
+    sift: Sift, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    keep_drafts(sift, tmp_path, 8)
+    FakeLora(monkeypatch, old=2.0, new=1.5)
+    sift.update_settings(reply_base=str(tmp_path / "empty"))
+    with pytest.raises(UserError, match="is not a Hugging Face model folder"):
+        sift.train_reply()
+    assert ModelStore(sift.store).versions("reply") == []
