@@ -20,9 +20,10 @@ as written. The round (``train_reply``):
 4. **Gate**: the candidate is promoted only when its held-out loss is lower
    than the serving writer's. A promoted adapter is converted to a GGUF LoRA
    and published atomically as ``models/reply/reply-vN/`` (peft folder and
-   ``adapter.gguf``), then recorded (task ``reply``); the engine loads it
-   with ``Llama(lora_path=...)`` from then on. A rejected round is recorded
-   with its numbers and leaves nothing behind.
+   ``adapter.gguf``), then recorded (task ``reply``); the engine puts it on
+   the loaded model (``LlamaGenerator.use_adapter``) for reply drafts from
+   then on. A rejected round is recorded with its numbers and leaves nothing
+   behind.
 
 An adapter belongs to the weights it was trained on: the version row keeps
 the generator's version (column ``embedder``, the "trained on" model), and an
@@ -180,15 +181,16 @@ def train_reply(
     started = time.perf_counter()
     versions = ModelStore(sift.store)
     serving = versions.active(TASK)
+    serves_now = serving.version if serving else "base"
     examples = reply_examples(sift)
     if len(examples) < MIN_EXAMPLES:
         return _skipped(
             len(examples),
-            serving.version if serving else "base",
+            serves_now,
             f"need at least {MIN_EXAMPLES} kept reply drafts (have {len(examples)})",
         )
     if not allow_cpu and not gpu_present():
-        return _skipped(len(examples), serving.version if serving else "base", NEEDS_GPU)
+        return _skipped(len(examples), serves_now, NEEDS_GPU)
     generator = sift.generator()
     if generator is None or not generator.info.path:
         return _skipped(len(examples), "none", "no language model to tune")

@@ -11,8 +11,9 @@
    ``SIFT_LLAMA_CPP`` or ``<cache>/llama.cpp``, and ``extract_converter``
    copies them there from the llama-cpp-python sdist, whose
    ``vendor/llama.cpp`` carries them with their MIT licence.
-3. ``LlamaGenerator(..., lora_path=...)`` (``models.llama_backend``) loads
-   base + adapter with ``llama_cpp.Llama(lora_path=...)``.
+3. ``LlamaGenerator(..., lora_path=...)`` / ``use_adapter`` (``models.llama_backend``)
+   loads the adapter beside the model (``llama_adapter_lora_init``) and applies
+   it only to calls through ``adapted()``.
 
 Around them: ``base_from_gguf`` makes the Hugging Face folder a GGUF-only
 model lacks (dequantized by transformers), ``chat_pairs`` renders chat
@@ -341,7 +342,7 @@ def convert_base(model: Path, out: Path, converter: Path, *, outtype: str = "f16
 def convert_adapter(
     adapter: Path, base: Path, out: Path, converter: Path, *, outtype: str = "f16"
 ) -> Path:
-    """A peft adapter folder to a GGUF LoRA for ``Llama(lora_path=...)``.
+    """A peft adapter folder to a GGUF LoRA that llama.cpp loads beside the model.
 
     Args:
         adapter: the folder ``train_lora`` wrote.

