@@ -163,26 +163,62 @@ PAINTERS: dict[str, Painter] = {
 
 
 class PaintedIconEngine(QIconEngine):
-    """Paints one of ``PAINTERS`` (and an optional badge) at any size."""
+    """Paints one of ``PAINTERS`` (and an optional badge) at any size.
+
+    Each size, mode, pixel ratio and palette colour is drawn once into a
+    pixmap and then copied: drawing takes a dozen calls into Qt, and PySide
+    hands the GIL back at every one of them, so while the engine thread ran
+    Python one repaint of the sources pane's icons stalled the event loop
+    for 30 ms (``bench/gui.py``). One ``drawPixmap`` is one call.
+    """
 
     def __init__(self, name: str, badge: str = "") -> None:
         super().__init__()
         self.name = name
         self.badge = badge
+        self._rendered: dict[tuple[int, int, float, int, int], QPixmap] = {}
 
     def paint(self, painter: QPainter, rect: QRect, mode: QIcon.Mode, state: QIcon.State) -> None:
         del state
-        palette = QGuiApplication.palette()
+        device = painter.device()
+        ratio = device.devicePixelRatioF() if device is not None else 1.0
+        painter.drawPixmap(rect, self._pixmap(rect.width(), rect.height(), ratio, mode))
+
+    def pixmap(self, size: QSize, mode: QIcon.Mode, state: QIcon.State) -> QPixmap:
+        del state
+        return self._pixmap(size.width(), size.height(), 1.0, mode)
+
+    def scaledPixmap(
+        self, size: QSize, mode: QIcon.Mode, state: QIcon.State, scale: float
+    ) -> QPixmap:
+        del state
+        return self._pixmap(size.width(), size.height(), scale, mode)
+
+    def clone(self) -> QIconEngine:
+        return PaintedIconEngine(self.name, self.badge)
+
+    def _pixmap(self, width: int, height: int, ratio: float, mode: QIcon.Mode) -> QPixmap:
         group = (
             QPalette.ColorGroup.Disabled
             if mode == QIcon.Mode.Disabled
             else QPalette.ColorGroup.Normal
         )
-        colour = palette.color(group, QPalette.ColorRole.WindowText)
-        painter.save()
+        colour = QGuiApplication.palette().color(group, QPalette.ColorRole.WindowText)
+        key = (width, height, ratio, int(mode == QIcon.Mode.Disabled), colour.rgba())
+        pixmap = self._rendered.get(key)
+        if pixmap is None:
+            pixmap = QPixmap(max(1, round(width * ratio)), max(1, round(height * ratio)))
+            pixmap.setDevicePixelRatio(ratio)
+            pixmap.fill(Qt.GlobalColor.transparent)
+            painter = QPainter(pixmap)
+            self._draw(painter, min(width, height), colour)
+            painter.end()
+            self._rendered[key] = pixmap
+        return pixmap
+
+    def _draw(self, painter: QPainter, side: int, colour: QColor) -> None:
+        """The icon in a ``side`` × ``side`` square at the top left, in logical pixels."""
         painter.setRenderHint(QPainter.RenderHint.Antialiasing)
-        painter.translate(rect.topLeft())
-        side = min(rect.width(), rect.height())
         painter.scale(side / 16, side / 16)
         painter.setBrush(Qt.BrushStyle.NoBrush)
         PAINTERS[self.name](painter, colour)
@@ -196,18 +232,6 @@ class PaintedIconEngine(QIconEngine):
             painter.setFont(font)
             painter.setPen(QColor("white"))
             painter.drawText(QRectF(7, 7, 9, 9), Qt.AlignmentFlag.AlignCenter, self.badge)
-        painter.restore()
-
-    def pixmap(self, size: QSize, mode: QIcon.Mode, state: QIcon.State) -> QPixmap:
-        pixmap = QPixmap(size)
-        pixmap.fill(Qt.GlobalColor.transparent)
-        painter = QPainter(pixmap)
-        self.paint(painter, QRect(0, 0, size.width(), size.height()), mode, state)
-        painter.end()
-        return pixmap
-
-    def clone(self) -> QIconEngine:
-        return PaintedIconEngine(self.name, self.badge)
 
 
 # Icons are cached: one engine per (name, badge), kept alive by the cache

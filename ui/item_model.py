@@ -8,12 +8,15 @@ thread; the model never calls the engine. The model sorts itself by value
 from __future__ import annotations
 
 import enum
+from collections.abc import Callable
+from collections.abc import Iterable
 from collections.abc import Mapping
 from pathlib import PurePath
 from typing import Any
 
 from PySide6.QtCore import QAbstractTableModel
 from PySide6.QtCore import QModelIndex
+from PySide6.QtCore import QModelRoleDataSpan
 from PySide6.QtCore import QObject
 from PySide6.QtCore import QPersistentModelIndex
 from PySide6.QtCore import Qt
@@ -35,6 +38,8 @@ from ui.i18n import tr
 
 ITEM_ROLE = Qt.ItemDataRole.UserRole + 1
 SORT_ROLE = Qt.ItemDataRole.UserRole + 2
+FILTER_ROLE = Qt.ItemDataRole.UserRole + 3
+"""``"1"`` for a row that ``row_filter`` shows, else ``"0"`` (the proxy's filter role)."""
 
 ERROR_TEXT = "⚠ error"
 JUNK_BADGE = "⊘ junk"
@@ -60,6 +65,9 @@ class Column(enum.IntEnum):
     PRIORITY = 5
     DATE = 6
 
+
+COLUMNS = tuple(Column)  # by number: faster than Column(number) for every painted cell
+MAX_CACHED_CELLS = 50_000
 
 HEADERS = {
     Column.STATUS: "",
@@ -115,12 +123,21 @@ class ItemTableModel(QAbstractTableModel):
     Attributes:
         read_ids: items the user has opened (unread rows are bold).
         open_kinds: item id -> kinds of its open suggestions (the ◆ badge).
+        row_filter: which rows a filtering proxy keeps (``FILTER_ROLE``);
+            ``None``: every row.
     """
 
     def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
         self._items: list[Item] = []
+        # The sort keys of the rows when they were sorted or inserted: new rows
+        # go in by binary search. A changed row keeps its place and its old key.
+        self._keys: list[Any] = []
         self._rows: dict[int, int] = {}  # item id -> row
+        # (item id, column) -> role -> value, as painted: a repaint (every
+        # change, every scroll) then costs lookups, not rendering in Python.
+        self._cells: dict[tuple[int, int], dict[int, Any]] = {}
+        self.row_filter: Callable[[Item], bool] | None = None
         self.read_ids: set[int] = set()
         self.open_kinds: Mapping[int, tuple[str, ...]] = {}
         self.sort_column: int = Column.DATE
@@ -129,12 +146,23 @@ class ItemTableModel(QAbstractTableModel):
 
     def retranslate(self) -> None:
         """Headers, badges and engine text in the new UI language (views repaint)."""
+        self._cells.clear()
         self.headerDataChanged.emit(Qt.Orientation.Horizontal, 0, len(Column) - 1)
         if self._items:
             last = self.index(len(self._items) - 1, len(Column) - 1)
             self.dataChanged.emit(self.index(0, 0), last)
 
     # -- Qt overrides -----------------------------------------------------
+    # Every call from C++ into Python takes the GIL, and while the engine
+    # thread runs Python each take can wait for its switch interval: the
+    # GUI thread's cost is the number of these calls, so they are kept few.
+
+    def index(self, row: int, column: int, parent: Index = QModelIndex()) -> QModelIndex:  # noqa: B008
+        # QAbstractTableModel's own index() asks rowCount and columnCount
+        # (two calls into Python) for every index a view or proxy makes.
+        if parent.isValid() or not (0 <= row < len(self._items) and 0 <= column < len(Column)):
+            return QModelIndex()
+        return self.createIndex(row, column)
 
     def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
         return 0 if parent.isValid() else len(self._items)
@@ -165,8 +193,42 @@ class ItemTableModel(QAbstractTableModel):
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         if not index.isValid() or not 0 <= index.row() < len(self._items):
             return None
-        item = self._items[index.row()]
-        column = Column(index.column())
+        return self._value(self._items[index.row()], index.column(), role)
+
+    def multiData(self, index: Index, roleDataSpan: QModelRoleDataSpan) -> None:
+        # Qt's item delegate asks for every role of a cell at once: one call
+        # into Python per painted cell instead of one per role (seven).
+        row, column = index.row(), index.column()
+        if not (index.isValid() and 0 <= row < len(self._items)):
+            for role_data in roleDataSpan:
+                role_data.clearData()
+            return
+        item = self._items[row]
+        key = (item.id, column)
+        cell = self._cells.get(key)
+        if cell is None:
+            if len(self._cells) >= MAX_CACHED_CELLS:
+                self._cells.clear()
+            cell = self._cells[key] = {}
+        for role_data in roleDataSpan:
+            role = role_data.role()
+            try:
+                value = cell[role]
+            except KeyError:
+                value = cell[role] = self._value(item, column, role)
+            if value is None:
+                role_data.clearData()
+            else:
+                role_data.setData(value)
+
+    def _forget_cells(self, item_id: int) -> None:
+        for column in range(len(Column)):
+            self._cells.pop((item_id, column), None)
+
+    def _value(self, item: Item, column_number: int, role: int) -> Any:
+        if role == FILTER_ROLE:
+            return "1" if self.row_filter is None or self.row_filter(item) else "0"
+        column = COLUMNS[column_number]
         if role == Qt.ItemDataRole.DisplayRole:
             if column == Column.STATUS:
                 return self.status_text(item)
@@ -213,6 +275,7 @@ class ItemTableModel(QAbstractTableModel):
     def set_open_kinds(self, open_kinds: Mapping[int, tuple[str, ...]]) -> None:
         """New open-suggestion badges for every row."""
         self.open_kinds = open_kinds
+        self._cells.clear()
         self._column_changed(Column.STATUS)
 
     def set_item_open_kinds(self, item_id: int, kinds: tuple[str, ...]) -> None:
@@ -237,6 +300,7 @@ class ItemTableModel(QAbstractTableModel):
         )
 
     def _row_changed(self, item_id: int) -> None:
+        self._forget_cells(item_id)
         row = self._rows.get(item_id)
         if row is not None:
             self.dataChanged.emit(self.index(row, 0), self.index(row, len(Column) - 1))
@@ -251,14 +315,51 @@ class ItemTableModel(QAbstractTableModel):
     def set_items(self, items: list[Item], *, keep_order: bool = False) -> None:
         """Replace every row, sorted (or in the given order: a ranking)."""
         self.beginResetModel()
-        if keep_order:
-            self._items = list(items)
-        else:
-            self._items = sorted(items, key=self._key, reverse=self._descending)
+        self._cells.clear()
+        keyed = [(self._key(item), item) for item in items]
+        if not keep_order:
+            keyed.sort(key=lambda pair: pair[0], reverse=self._descending)
+        self._keys = [key for key, _ in keyed]
+        self._items = [item for _, item in keyed]
         # The engine keeps read marks and sends them with the item.
         self.read_ids.update(i.id for i in self._items if i.read)
         self._rows = {item.id: row for row, item in enumerate(self._items)}
         self.endResetModel()
+
+    def insert_items(self, items: Iterable[Item]) -> None:
+        """Add new rows in their sorted places; rows already shown are updated in place.
+
+        One insert per new row, so a proxy and the view see only those rows
+        (a reset would make them look at every row again). When the new rows
+        outnumber the rows shown, one reset is cheaper.
+        """
+        new: dict[int, Item] = {}
+        for item in items:
+            if item.id in self._rows:
+                self.update_item(item)
+            else:
+                new[item.id] = item
+        if not new:
+            return
+        if len(new) >= len(self._items):
+            self.set_items([*self._items, *new.values()])
+            return
+        for item in new.values():
+            self._insert(item)
+        self._rows = {it.id: n for n, it in enumerate(self._items)}
+
+    def _insert(self, item: Item) -> int:
+        # The caller rebuilds ``_rows``.
+        key = self._key(item)
+        row = self._insert_position(key)
+        self._forget_cells(item.id)
+        self.beginInsertRows(QModelIndex(), row, row)
+        self._items.insert(row, item)
+        self._keys.insert(row, key)
+        if item.read:
+            self.read_ids.add(item.id)
+        self.endInsertRows()
+        return row
 
     # -- sorting ----------------------------------------------------------
     # The model sorts itself with Python's sort on precomputed keys; a
@@ -286,7 +387,13 @@ class ItemTableModel(QAbstractTableModel):
         old = self.persistentIndexList()
         ids = [self._items[i.row()].id if i.row() < len(self._items) else None for i in old]
         self.sort_column, self.sort_order = column, order
-        self._items.sort(key=self._key, reverse=self._descending)
+        keyed = sorted(
+            ((self._key(item), item) for item in self._items),
+            key=lambda pair: pair[0],
+            reverse=self._descending,
+        )
+        self._keys = [key for key, _ in keyed]
+        self._items = [item for _, item in keyed]
         self._rows = {item.id: row for row, item in enumerate(self._items)}
         new = []
         for index, item_id in zip(old, ids, strict=True):
@@ -303,25 +410,29 @@ class ItemTableModel(QAbstractTableModel):
         """
         row = self._rows.get(item.id)
         if row is None:
-            row = self._insert_position(item)
-            self.beginInsertRows(QModelIndex(), row, row)
-            self._items.insert(row, item)
+            self._insert(item)
             self._rows = {it.id: n for n, it in enumerate(self._items)}
-            self.endInsertRows()
             return False
         self._items[row] = item
+        self._forget_cells(item.id)
         if item.read:
             self.read_ids.add(item.id)
         last = self.index(row, len(Column) - 1)
         self.dataChanged.emit(self.index(row, 0), last)
         return True
 
-    def _insert_position(self, item: Item) -> int:
-        key = self._key(item)
-        keys = [self._key(i) for i in self._items]
-        if self._descending:
-            return next((n for n, k in enumerate(keys) if k < key), len(keys))
-        return next((n for n, k in enumerate(keys) if k > key), len(keys))
+    def _insert_position(self, key: Any) -> int:
+        """After the rows whose keys sort before or equal to ``key`` (binary search)."""
+        low, high = 0, len(self._keys)
+        descending = self._descending
+        while low < high:
+            middle = (low + high) // 2
+            other = self._keys[middle]
+            if (other >= key) if descending else (other <= key):
+                low = middle + 1
+            else:
+                high = middle
+        return low
 
     def items(self) -> list[Item]:
         """Every row's item (a copy of the list)."""

@@ -24,7 +24,6 @@ from PySide6.QtWidgets import QAbstractItemView
 from PySide6.QtWidgets import QHeaderView
 from PySide6.QtWidgets import QMainWindow
 from PySide6.QtWidgets import QSplitter
-from PySide6.QtWidgets import QTableView
 from PySide6.QtWidgets import QWidget
 
 from assistant.types import Item
@@ -41,6 +40,7 @@ from ui.icons import app_icon
 from ui.item_model import Column
 from ui.item_model import ItemTableModel
 from ui.item_proxy import ItemSortProxy
+from ui.item_view import ItemTableView
 from ui.keyboard import KeyboardActions
 from ui.nav_pane import NavPane
 from ui.overview import ALL_ITEMS
@@ -56,6 +56,7 @@ from ui.window_menus import retranslate_menus
 
 MESSAGE_MS = 8_000
 BATCH_MS = 20  # longest slice of the GUI thread spent applying queued item changes
+INSERT_BATCH = 50  # new rows inserted at once within a slice
 SEARCH_LIMIT = 500
 
 
@@ -102,7 +103,7 @@ class MainWindow(QMainWindow):
         self.model = ItemTableModel(self)
         self.proxy = ItemSortProxy(self)
         self.proxy.setSourceModel(self.model)
-        self.table = QTableView(self)
+        self.table = ItemTableView(self)
         self._setup_table()
         self.nav = NavPane(self)
         self.nav.filter_chosen.connect(self._on_filter_chosen)
@@ -181,6 +182,7 @@ class MainWindow(QMainWindow):
         worker.opened.connect(self._on_opened)
         worker.items_loaded.connect(self._on_items_loaded)
         worker.item_changed.connect(self._on_item_changed)
+        worker.items_added.connect(self._on_items_added)
         worker.ingested.connect(self._on_ingested)
         worker.suggestions_loaded.connect(self._on_suggestions_loaded)
         worker.categories_loaded.connect(self._on_categories_loaded)
@@ -388,17 +390,32 @@ class MainWindow(QMainWindow):
         if not self._flush_timer.isActive():
             self._flush_timer.start()
 
+    @Slot(list)
+    def _on_items_added(self, items: list[Item]) -> None:
+        # New rows go in with the changes, in the same time-boxed slices.
+        for item in items:
+            self._pending[item.id] = item
+        if not self._flush_timer.isActive():
+            self._flush_timer.start()
+
     @Slot()
     def _flush_changes(self) -> None:
         """Apply queued item changes for at most ``BATCH_MS``, then yield to the event loop."""
         deadline = time.monotonic() + BATCH_MS / 1000
+        new: list[Item] = []
         while self._pending and time.monotonic() < deadline:
             item_id = next(iter(self._pending))
             item = self._pending.pop(item_id)
             self._all[item.id] = item
-            if not self.searching or self.model.row_of(item.id) is not None:
+            if self.model.row_of(item.id) is not None:
                 self.model.update_item(item)
+            elif not self.searching:
+                new.append(item)  # inserted together: one pass over the rows
+                if len(new) >= INSERT_BATCH:
+                    self.model.insert_items(new)
+                    new = []
             self.detail.update_item(item)
+        self.model.insert_items(new)
         if self._pending:
             self._flush_timer.start()
         else:

@@ -59,7 +59,9 @@ class EngineWorker(QObject):
         opened(): the engine is ready.
         items_loaded(list): every ``Item``, newest first.
         item_changed(object): one ``Item`` whose data changed.
-        ingested(list): the ``Item`` objects one ingest found.
+        items_added(list): ``Item`` objects just read, sent a slice at a time
+            while an ingest reads (new ones and ones read again).
+        ingested(list): the ``Item`` objects one ingest found, once it has read them all.
         suggestions_loaded(int, list): an item id and its open ``Suggestion`` objects.
         categories_loaded(list): every ``Category``.
         feedback_recorded(object): the decided ``Suggestion``.
@@ -87,6 +89,7 @@ class EngineWorker(QObject):
     opened = Signal()
     items_loaded = Signal(list)
     item_changed = Signal(object)
+    items_added = Signal(list)
     ingested = Signal(list)
     suggestions_loaded = Signal(int, list)
     categories_loaded = Signal(list)
@@ -288,13 +291,30 @@ class EngineWorker(QObject):
         """Store batches of the oldest ingest for one slice; announce it when read."""
         reader, ids = self._readers[0]
         deadline = time.monotonic() + slicing.SLICE_SECONDS
-        for batch in reader:
-            ids.extend(batch)
-            if sift.cancel.is_set() or time.monotonic() >= deadline or self.commands.waiting:
-                return
+        read: list[int] = []
+        try:
+            for batch in reader:
+                ids.extend(batch)
+                read.extend(batch)
+                if sift.cancel.is_set() or time.monotonic() >= deadline or self.commands.waiting:
+                    return
+        finally:
+            self._send_read(sift, read)
         self._readers.pop(0)
-        self.ingested.emit([sift.item(item_id) for item_id in dict.fromkeys(ids)])
-        self.load_items()
+        self.ingested.emit([self._known[item_id] for item_id in dict.fromkeys(ids)])
+        self._send_overview(sift, list(self._known.values()))
+
+    def _send_read(self, sift: Sift, ids: list[int]) -> None:
+        """Send the items one slice read, as they are stored (the table grows as it reads).
+
+        Only these rows: resending every item made the GUI thread reset
+        and filter the whole table once an ingest had read everything.
+        """
+        if not ids:
+            return
+        items = [sift.item(item_id) for item_id in dict.fromkeys(ids)]
+        self._known.update((item.id, item) for item in items)
+        self.items_added.emit(items)
 
     def _set_queue_busy(self, *, busy: bool) -> None:
         if busy != self._queue_busy:

@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 from PySide6.QtCore import QObject
+from PySide6.QtCore import QRect
 from PySide6.QtCore import Qt
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QFileDialog
@@ -292,6 +293,34 @@ def test_icons_are_sharp_at_high_dpi(qapp: object) -> None:
     big = app_icon(3).pixmap(128, 128)
     assert big.width() == 128
     assert badge_text(0) == "" and badge_text(7) == "7" and badge_text(120) == "99+"
+
+
+def test_icons_are_drawn_once_per_size_and_mode_then_copied(qapp: object) -> None:
+    from PySide6.QtCore import QSize
+    from PySide6.QtGui import QIcon
+    from PySide6.QtGui import QImage
+    from PySide6.QtGui import QPainter
+
+    from ui.icons import PaintedIconEngine
+
+    engine = PaintedIconEngine("mail", "3")
+    size = QSize(16, 16)
+    first = engine.pixmap(size, QIcon.Mode.Normal, QIcon.State.Off)
+    assert engine.pixmap(size, QIcon.Mode.Normal, QIcon.State.Off).cacheKey() == first.cacheKey()
+    disabled = engine.pixmap(size, QIcon.Mode.Disabled, QIcon.State.Off)
+    assert disabled.cacheKey() != first.cacheKey()
+    sharp = engine.scaledPixmap(size, QIcon.Mode.Normal, QIcon.State.Off, 2.0)
+    assert (sharp.width(), sharp.height(), sharp.devicePixelRatio()) == (32, 32, 2.0)
+    # Painted into a 2x device, the icon keeps its logical rect and is not blank.
+    image = QImage(64, 64, QImage.Format.Format_ARGB32)
+    image.setDevicePixelRatio(2.0)
+    image.fill(0)
+    painter = QPainter(image)
+    engine.paint(painter, QRect(0, 0, 16, 16), QIcon.Mode.Normal, QIcon.State.Off)
+    painter.end()
+    inked = [image.pixelColor(x, y).alpha() for x in range(32) for y in range(32)]
+    assert max(inked) > 0
+    assert all(image.pixelColor(x, y).alpha() == 0 for x in range(40, 64) for y in range(40, 64))
 
 
 def test_chinese_strings() -> None:

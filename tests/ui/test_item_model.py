@@ -5,6 +5,7 @@ from __future__ import annotations
 import dataclasses
 
 import pytest
+from PySide6.QtCore import QPoint
 from PySide6.QtCore import Qt
 from pytestqt.qtbot import QtBot
 
@@ -12,6 +13,7 @@ from assistant.types import Item
 from assistant.types import ItemKind
 from assistant.types import ItemState
 from ui.item_model import ERROR_TEXT
+from ui.item_model import FILTER_ROLE
 from ui.item_model import JUNK_BADGE
 from ui.item_model import Column
 from ui.item_model import ItemTableModel
@@ -120,3 +122,152 @@ def test_fields_text_lists_dates_amounts_and_people() -> None:
         "People: Priya Shah",
     ]
     assert fields_text(Fields()) == ""
+
+
+def dated(item_id: int, day: int) -> Item:
+    return make_item(item_id, date=f"2026-11-{day:02d}T09:00:00+00:00")
+
+
+def test_insert_items_puts_new_rows_in_sorted_places_without_a_reset(qtbot: QtBot) -> None:
+    model = ItemTableModel()  # newest first
+    model.set_items([dated(1, 20), dated(2, 10), dated(3, 5)])
+    inserted = []
+    model.rowsInserted.connect(lambda _parent, first, last: inserted.append((first, last)))
+    again = dataclasses.replace(dated(2, 10), title="Mail 2 again")
+    with qtbot.assertNotEmitted(model.modelReset):
+        model.insert_items([dated(4, 15), dated(5, 1), again])
+    assert [model.item_at(row).id for row in range(model.rowCount())] == [1, 4, 2, 3, 5]
+    assert sorted(inserted) == [(1, 1), (4, 4)]  # one insert per new row, none for item 2
+    assert model.item_at(2).title == "Mail 2 again"  # a known item is updated in place
+    assert [model.row_of(i) for i in (1, 4, 2, 3, 5)] == [0, 1, 2, 3, 4]
+
+
+def test_insert_items_ties_go_after_equal_keys_and_follow_the_sort_order(qtbot: QtBot) -> None:
+    model = ItemTableModel()
+    model.set_items([dated(1, 20), dated(2, 10)])
+    model.sort(Column.DATE, Qt.SortOrder.AscendingOrder)
+    model.insert_items([dated(3, 10), dated(4, 30)])
+    assert [model.item_at(row).id for row in range(4)] == [2, 3, 1, 4]
+
+
+def test_insert_items_resets_once_when_the_new_rows_outnumber_the_old(qtbot: QtBot) -> None:
+    model = ItemTableModel()
+    model.set_items([dated(1, 20)])
+    with qtbot.waitSignal(model.modelReset, timeout=1000):
+        model.insert_items([dated(n, n) for n in range(2, 6)])
+    assert [model.item_at(row).id for row in range(5)] == [1, 5, 4, 3, 2]
+
+
+class CountingModel(ItemTableModel):
+    """Counts the proxy's questions about which rows to show."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.filter_asks = 0
+
+    def _value(self, item: Item, column_number: int, role: int) -> object:
+        if role == FILTER_ROLE:
+            self.filter_asks += 1
+        return super()._value(item, column_number, role)
+
+
+def test_showing_every_item_filters_without_asking_the_model(qtbot: QtBot) -> None:
+    from ui.overview import ALL_ITEMS
+    from ui.overview import FilterKind
+    from ui.overview import ItemFilter
+
+    model = CountingModel()
+    proxy = ItemSortProxy()
+    proxy.setSourceModel(model)
+    model.set_items([make_item(n, is_junk=n % 2 == 0) for n in range(1, 201)])
+    assert proxy.rowCount() == 200
+    assert model.filter_asks == 0  # Qt accepted every row by itself
+    proxy.set_filter(ItemFilter(FilterKind.JUNK))
+    assert proxy.rowCount() == 100
+    assert model.filter_asks >= 200
+    model.insert_items([make_item(500, is_junk=True), make_item(501)])
+    assert proxy.rowCount() == 101  # a new row meets the filter as it is inserted
+    proxy.set_filter(ALL_ITEMS)
+    asked = model.filter_asks
+    model.set_items(model.items())
+    assert proxy.rowCount() == 202
+    assert model.filter_asks == asked
+
+
+def test_cells_get_every_role_in_one_call_as_data_gives_them(qtbot: QtBot) -> None:
+    from PySide6.QtWidgets import QStyleOptionViewItem
+
+    from ui.item_view import ItemTableView
+
+    model = ItemTableModel()
+    model.set_items([make_item(1), make_item(2, state=ItemState.ERROR, error="bad MIME")])
+    proxy = ItemSortProxy()
+    proxy.setSourceModel(model)
+    view = ItemTableView()
+    qtbot.addWidget(view)
+    view.setModel(proxy)
+    for row in range(2):
+        for column in Column:
+            option = QStyleOptionViewItem()
+            index = proxy.index(row, column)
+            view.itemDelegate().initStyleOption(option, index)  # uses multiData
+            source = model.index(proxy.mapToSource(index).row(), column)
+            assert option.text == (source.data() or "")
+            font = source.data(Qt.ItemDataRole.FontRole)
+            assert option.font.bold() == (font is not None and font.bold())
+    assert model.index(5, 0).isValid() is False
+    assert model.index(0, len(Column)).isValid() is False
+
+
+def test_clicking_a_column_header_sorts_the_items(qtbot: QtBot) -> None:
+    from ui.item_view import ItemTableView
+
+    model = ItemTableModel()
+    model.set_items([make_item(1), make_item(3), make_item(2)])
+    proxy = ItemSortProxy()
+    proxy.setSourceModel(model)
+    view = ItemTableView()
+    qtbot.addWidget(view)
+    view.setModel(proxy)
+    view.setSortingEnabled(True)
+    view.resize(800, 300)
+    view.show()
+    qtbot.waitExposed(view)
+    header = view.horizontalHeader()
+    assert header.sectionsClickable()
+    x = header.sectionViewportPosition(Column.PRIORITY) + header.sectionSize(Column.PRIORITY) // 2
+    qtbot.mouseClick(header.viewport(), Qt.MouseButton.LeftButton, pos=QPoint(x, 5))
+    priorities = [model.item_at(row).priority for row in range(3)]
+    assert priorities == sorted(priorities) or priorities == sorted(priorities, reverse=True)
+    assert model.sort_column == Column.PRIORITY
+
+
+def test_painted_cells_follow_every_change_to_their_item(qtbot: QtBot) -> None:
+    from PySide6.QtWidgets import QStyleOptionViewItem
+
+    from ui.item_view import ItemTableView
+
+    model = ItemTableModel()
+    model.set_items([make_item(1)])
+    view = ItemTableView()
+    qtbot.addWidget(view)
+    view.setModel(model)
+
+    def painted(column: Column) -> QStyleOptionViewItem:
+        option = QStyleOptionViewItem()
+        view.itemDelegate().initStyleOption(option, model.index(0, column))
+        return option
+
+    assert painted(Column.CATEGORY).text == "fyi 75%"
+    assert painted(Column.TITLE).font.bold()  # unread
+    model.update_item(make_item(1, category="finance", confidence=0.5))
+    assert painted(Column.CATEGORY).text == "finance 50%"
+    model.set_read(1)
+    assert not painted(Column.TITLE).font.bold()
+    assert painted(Column.STATUS).text == ""
+    model.set_item_open_kinds(1, ("archive", "reply_draft"))
+    assert painted(Column.STATUS).text == "◆2"
+    model.set_open_kinds({})
+    assert painted(Column.STATUS).text == ""
+    model.set_items([make_item(1, title="Renamed")])
+    assert painted(Column.TITLE).text == "Renamed"

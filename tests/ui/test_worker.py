@@ -52,21 +52,26 @@ def test_user_error_becomes_a_plain_message(fake_factory: SiftFactory, tmp_path:
 def test_ingest_reports_progress_and_items(
     qtbot: QtBot, fake_factory: SiftFactory, inbox: Path
 ) -> None:
-    """GIVEN an ingest THEN items are stored at once, then classified in re-posted slices."""
+    """GIVEN an ingest THEN items are stored and sent as read, then classified in re-posted
+    slices; only the rows read are sent, never the whole list again."""
     worker = EngineWorker(fake_factory)
     worker.open()
     progress = collect(worker.progress_changed)
     busy = collect(worker.busy_changed)
     loaded = collect(worker.items_loaded)
+    added = collect(worker.items_added)
     changed = collect(worker.item_changed)
     with qtbot.waitSignal(worker.queue_finished, timeout=5000):
         worker.ingest([str(inbox)], False)
         assert busy == [(True,)]  # the queue is worked through after this slot returns
     assert {args[0].stage for args in progress} >= {"read", "classify"}
     assert busy == [(True,), (False,)]
-    items: list[Item] = loaded[-1][0]
+    items: list[Item] = [item for args in added for item in args[0]]
     assert len(items) == 2
+    assert {item.state for item in items} == {"pending"}  # read, not yet classified
+    assert loaded == []
     assert {args[0].state for args in changed} == {"ready"}
+    assert {args[0].id for args in changed} == {item.id for item in items}
     worker.close()
 
 
