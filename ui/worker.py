@@ -521,10 +521,12 @@ def settle_heap() -> None:
     it, the GUI thread too. Imports and dateparser's locale data leave some
     100,000 long-lived objects, and each full collection scanning them took
     30-50 ms during an ingest (``bench/gui.py``). ``gc.freeze`` moves them to
-    the permanent generation, after one collection so that no garbage is
-    frozen with them.
+    the permanent generation. Only the young generations are collected first:
+    a full collection here was itself a 40 ms stall, just after the window
+    opened, and what garbage the oldest generation holds at start-up is a
+    few objects left by imports, kept for the life of the process.
     """
     extract_fields("Warm-up", "Can we meet next Friday at 3pm?", {}, language="en")
     extract_fields("预热", "我们下周五下午三点开会好吗？", {}, language="zh")
-    gc.collect()
+    gc.collect(1)
     gc.freeze()

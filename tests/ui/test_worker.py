@@ -297,7 +297,7 @@ def test_background_work_runs_at_a_lower_priority(
 
 def test_settle_heap_freezes_what_is_alive_after_a_collection() -> None:
     """GIVEN long-lived objects WHEN the engine settles the heap THEN they are frozen
-    (no full GC pass scans them again), and garbage in cycles was collected first."""
+    (no full GC pass scans them again), and young garbage in cycles was collected first."""
     import gc
     import weakref
 
