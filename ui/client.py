@@ -173,7 +173,7 @@ class EngineClient(QObject):
         self._post(self._categories_requested)
 
     def ingest(self, paths: list[Path], *, summarize: bool = True) -> None:
-        """Read everything under ``paths`` (``ingested``, then ``items_loaded``)."""
+        """Read everything under ``paths`` (``items_added`` as it reads, then ``ingested``)."""
         self._post(self._ingest_requested, [str(p) for p in paths], summarize)
 
     def add_source(self, path: Path, *, summarize: bool = True) -> None:

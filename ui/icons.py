@@ -7,6 +7,7 @@ light or dark palette. ``app_icon`` adds a count badge for the tray.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable
 
 from PySide6.QtCore import QPointF
@@ -207,7 +208,8 @@ class PaintedIconEngine(QIconEngine):
         key = (width, height, ratio, int(mode == QIcon.Mode.Disabled), colour.rgba())
         pixmap = self._rendered.get(key)
         if pixmap is None:
-            pixmap = QPixmap(max(1, round(width * ratio)), max(1, round(height * ratio)))
+            # Whole device pixels that cover the logical size (1.25x, 1.5x screens).
+            pixmap = QPixmap(max(1, math.ceil(width * ratio)), max(1, math.ceil(height * ratio)))
             pixmap.setDevicePixelRatio(ratio)
             pixmap.fill(Qt.GlobalColor.transparent)
             painter = QPainter(pixmap)

@@ -330,8 +330,8 @@ class ItemTableModel(QAbstractTableModel):
         """Add new rows in their sorted places; rows already shown are updated in place.
 
         One insert per new row, so a proxy and the view see only those rows
-        (a reset would make them look at every row again). When the new rows
-        outnumber the rows shown, one reset is cheaper.
+        (a reset would make them look at every row again, and drop the
+        selection). An empty table is filled by one reset.
         """
         new: dict[int, Item] = {}
         for item in items:
@@ -341,11 +341,24 @@ class ItemTableModel(QAbstractTableModel):
                 new[item.id] = item
         if not new:
             return
-        if len(new) >= len(self._items):
-            self.set_items([*self._items, *new.values()])
+        if not self._items:
+            self.set_items(list(new.values()))
             return
         for item in new.values():
             self._insert(item)
+        self._rows = {it.id: n for n, it in enumerate(self._items)}
+
+    def remove_items(self, item_ids: Iterable[int]) -> None:
+        """Take rows out (ids not shown are ignored)."""
+        rows = sorted({row for i in item_ids if (row := self._rows.get(i)) is not None})
+        if not rows:
+            return
+        for row in reversed(rows):  # from the bottom: the rows above keep their numbers
+            self.beginRemoveRows(QModelIndex(), row, row)
+            item = self._items.pop(row)
+            del self._keys[row]
+            self._forget_cells(item.id)
+            self.endRemoveRows()
         self._rows = {it.id: n for n, it in enumerate(self._items)}
 
     def _insert(self, item: Item) -> int:

@@ -50,8 +50,11 @@ class ItemSortProxy(QSortFilterProxyModel):
             model.sort(column, order)
 
     def set_filter(self, item_filter: ItemFilter) -> None:
-        """Show only the items ``item_filter`` selects."""
-        self.beginFilterChange()
+        """Show only the items ``item_filter`` selects (the rows are filtered once)."""
+        pattern = "" if shows_everything(item_filter) else "1"
+        same_pattern = pattern == self.filterRegularExpression().pattern()
+        if same_pattern:
+            self.beginFilterChange()
         self.item_filter = item_filter
         # Rows unread when the Unread view opens stay in it once read, as in
         # Thunderbird: reading an item must not pull it from under the cursor.
@@ -63,11 +66,12 @@ class ItemSortProxy(QSortFilterProxyModel):
                 for i in model.items()
                 if matches(item_filter, i, model.open_kinds, read=i.id in model.read_ids)
             }
-        every = item_filter is ALL_ITEMS
         if isinstance(model, ItemTableModel):
-            model.row_filter = None if every else _weak_accepts(self)
-        self.setFilterFixedString("" if every else "1")
-        self.endFilterChange(QSortFilterProxyModel.Direction.Rows)
+            model.row_filter = None if not pattern else _weak_accepts(self)
+        if same_pattern:
+            self.endFilterChange(QSortFilterProxyModel.Direction.Rows)
+        else:
+            self.setFilterFixedString(pattern)  # filters the rows itself
 
     def multiData(self, index: Index, roleDataSpan: QModelRoleDataSpan) -> None:
         # Qt's proxies answer multiData with one data() call per role, each a
@@ -81,7 +85,7 @@ class ItemSortProxy(QSortFilterProxyModel):
     def accepts(self, item: Item) -> bool:
         """Whether the current filter shows ``item``."""
         model = self.sourceModel()
-        if self.item_filter is ALL_ITEMS or not isinstance(model, ItemTableModel):
+        if shows_everything(self.item_filter) or not isinstance(model, ItemTableModel):
             return True
         if item.id in self._kept:
             return True
@@ -92,6 +96,11 @@ class ItemSortProxy(QSortFilterProxyModel):
             read=item.id in model.read_ids,
             later=self.read_later,
         )
+
+
+def shows_everything(item_filter: ItemFilter) -> bool:
+    """Whether a filter keeps every row (a search or a ranking chooses its rows itself)."""
+    return item_filter.kind in (FilterKind.ALL, FilterKind.SEARCH, FilterKind.READ_NEXT)
 
 
 def _weak_accepts(proxy: ItemSortProxy) -> Callable[[Item], bool]:

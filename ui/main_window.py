@@ -183,6 +183,7 @@ class MainWindow(QMainWindow):
         worker.items_loaded.connect(self._on_items_loaded)
         worker.item_changed.connect(self._on_item_changed)
         worker.items_added.connect(self._on_items_added)
+        worker.items_removed.connect(self._on_items_removed)
         worker.ingested.connect(self._on_ingested)
         worker.suggestions_loaded.connect(self._on_suggestions_loaded)
         worker.categories_loaded.connect(self._on_categories_loaded)
@@ -397,6 +398,17 @@ class MainWindow(QMainWindow):
             self._pending[item.id] = item
         if not self._flush_timer.isActive():
             self._flush_timer.start()
+
+    @Slot(list)
+    def _on_items_removed(self, item_ids: list[int]) -> None:
+        selected = self.current_item()
+        for item_id in item_ids:
+            self._all.pop(item_id, None)
+            self._pending.pop(item_id, None)
+        self.model.remove_items(item_ids)
+        if selected is not None and selected.id in item_ids:
+            self.detail.show_item(None)
+        self._emit_counts()
 
     @Slot()
     def _flush_changes(self) -> None:

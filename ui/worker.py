@@ -59,8 +59,11 @@ class EngineWorker(QObject):
         opened(): the engine is ready.
         items_loaded(list): every ``Item``, newest first.
         item_changed(object): one ``Item`` whose data changed.
-        items_added(list): ``Item`` objects just read, sent a slice at a time
-            while an ingest reads (new ones and ones read again).
+        items_added(list): ``Item`` objects new or changed, sent a slice at a
+            time while an ingest reads, and once more when it has read them all
+            (what the slices did not show: attachments, say).
+        items_removed(list): ids of items that are no longer in the store's list
+            (their files are gone), found when an ingest has read everything.
         ingested(list): the ``Item`` objects one ingest found, once it has read them all.
         suggestions_loaded(int, list): an item id and its open ``Suggestion`` objects.
         categories_loaded(list): every ``Category``.
@@ -90,6 +93,7 @@ class EngineWorker(QObject):
     items_loaded = Signal(list)
     item_changed = Signal(object)
     items_added = Signal(list)
+    items_removed = Signal(list)
     ingested = Signal(list)
     suggestions_loaded = Signal(int, list)
     categories_loaded = Signal(list)
@@ -301,20 +305,40 @@ class EngineWorker(QObject):
         finally:
             self._send_read(sift, read)
         self._readers.pop(0)
-        self.ingested.emit([self._known[item_id] for item_id in dict.fromkeys(ids)])
+        self._send_reconciled(sift)
+        found = (self._known.get(i) for i in dict.fromkeys(ids))
+        self.ingested.emit([item for item in found if item is not None])
         self._send_overview(sift, list(self._known.values()))
 
     def _send_read(self, sift: Sift, ids: list[int]) -> None:
         """Send the items one slice read, as they are stored (the table grows as it reads).
 
-        Only these rows: resending every item made the GUI thread reset
-        and filter the whole table once an ingest had read everything.
+        Only new or changed rows: resending every item made the GUI thread
+        reset and filter the whole table once an ingest had read everything.
         """
-        if not ids:
-            return
         items = [sift.item(item_id) for item_id in dict.fromkeys(ids)]
-        self._known.update((item.id, item) for item in items)
-        self.items_added.emit(items)
+        changed = [item for item in items if self._known.get(item.id) != item]
+        if changed:
+            self._known.update((item.id, item) for item in changed)
+            self.items_added.emit(changed)
+
+    def _send_reconciled(self, sift: Sift) -> None:
+        """Bring the GUI's rows in line with the store once an ingest has read everything.
+
+        The slices send the items they read; attachments stored with their
+        mail, and items whose files went away meanwhile, are found here.
+        """
+        items = sift.items()
+        current = {item.id for item in items}
+        gone = [item_id for item_id in self._known if item_id not in current]
+        changed = [item for item in items if self._known.get(item.id) != item]
+        for item_id in gone:
+            del self._known[item_id]
+        self._known.update((item.id, item) for item in changed)
+        if gone:
+            self.items_removed.emit(gone)
+        if changed:
+            self.items_added.emit(changed)
 
     def _set_queue_busy(self, *, busy: bool) -> None:
         if busy != self._queue_busy:

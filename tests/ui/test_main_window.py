@@ -256,3 +256,26 @@ def test_closing_window_stops_worker(qtbot: QtBot, gui: Gui, inbox: Path, home: 
         home, embedder=FakeEmbedder(), generator=FakeGenerator(), settings=Settings()
     ) as sift:
         assert len(sift.items()) == 2
+
+
+def test_the_table_follows_an_ingest_row_by_row_and_drops_deleted_files(
+    qtbot: QtBot, gui: Gui, inbox: Path
+) -> None:
+    """GIVEN a shown, selected item WHEN more items are read THEN they are inserted without
+    a reset (the selection stays) AND a file deleted meanwhile leaves the table."""
+    items = ingest(qtbot, gui, [inbox], rows=2)
+    window = gui.window
+    mail = next(i for i in items if i.kind == "mail")
+    doc = next(i for i in items if i.kind == "document")
+    assert window.select_item(mail.id)
+    more = inbox.parent / "more"
+    more.mkdir()
+    for n in range(3):
+        (more / f"note{n}.txt").write_text(f"Note {n}: buy milk.\n", encoding="utf-8")
+    (inbox / "minutes.txt").unlink()
+    gui.engine.call(lambda sift: sift.reconcile([inbox]))
+    with qtbot.assertNotEmitted(window.model.modelReset, wait=0):
+        ingest(qtbot, gui, [more], rows=4)
+    assert window.model.row_of(doc.id) is None
+    current = window.current_item()
+    assert current is not None and current.id == mail.id

@@ -317,3 +317,32 @@ def test_settle_heap_freezes_what_is_alive_after_a_collection() -> None:
         assert not any(o is kept for o in gc.get_objects())  # frozen: out of every scan
     finally:
         gc.unfreeze()
+
+
+def test_an_ingest_ends_by_sending_what_its_slices_did_not(
+    qtbot: QtBot, fake_factory: SiftFactory, inbox: Path
+) -> None:
+    """GIVEN items the slices never sent (an attachment's) and an item whose file went away
+    WHEN an ingest finishes reading THEN the first come in items_added, the second in
+    items_removed, and nothing unchanged is sent again."""
+    worker = EngineWorker(fake_factory)
+    worker.open()
+    with qtbot.waitSignal(worker.queue_finished, timeout=5000):
+        worker.ingest([str(inbox)], False)
+    sift = worker._sift
+    assert sift is not None
+    minutes = next(i for i in sift.items() if i.kind == "document")
+    (inbox / "minutes.txt").unlink()
+    assert sift.reconcile([inbox]) == [minutes.id]
+    unseen = next(i for i in sift.items() if i.kind == "mail")
+    del worker._known[unseen.id]  # as for an attachment, stored beside its mail
+    added = collect(worker.items_added)
+    removed = collect(worker.items_removed)
+    other = inbox.parent / "other"  # a read that stores nothing: only the end sends
+    other.mkdir()
+    with qtbot.waitSignal(worker.queue_finished, timeout=5000):
+        worker.ingest([str(other)], False)
+    assert removed == [([minutes.id],)]
+    assert [item.id for args in added for item in args[0]] == [unseen.id]
+    assert minutes.id not in worker._known
+    worker.close()
