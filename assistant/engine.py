@@ -128,6 +128,12 @@ class Sift:
         self._embedder_injected = embedder is not None
         self._trainer: subprocess.Popen[bytes] | None = None
         self._lock = threading.RLock()
+        # Building the LLM (assemble, hash, load: seconds) holds this lock and
+        # never ``_lock``, so other engine calls go on meanwhile; what it built
+        # waits here until ``generator`` takes ``_lock`` to keep it.
+        self._build_lock = threading.Lock()
+        self._build_result: tuple[LlamaGenerator | None, str | None] | None = None
+        self._closed = False
         self._junk: JunkFilter | None = None
         self.intake = Intake(self.store, max_bytes=self.settings.max_file_mb * 1024 * 1024)
         self._triage: Triage | None = None
@@ -150,6 +156,7 @@ class Sift:
     def close(self) -> None:
         """Release models and close the database (a background training round goes on)."""
         with self._lock:
+            self._closed = True
             if self._trainer is not None:
                 trainer_module.detach(self._trainer)
                 self._trainer = None
@@ -191,26 +198,51 @@ class Sift:
             return self._embedder
 
     def generator(self) -> Generator | None:
-        """The LLM backend, or ``None`` (with the reason kept) if it cannot load."""
+        """The LLM backend, or ``None`` (with the reason kept) if it cannot load.
+
+        The first call builds it without holding the engine's lock: a summary
+        on the background thread that loads the model does not hold up the
+        engine thread's calls (an Accept waited up to 19 s for it before).
+        """
         with self._lock:
-            if self._generator is None and self._generator_error is None:
+            if self._generator is not None or self._generator_error is not None:
+                return self._generator
+        with self._build_lock:
+            if self._build_result is None:
                 self._progress(Progress("model", 0, 1, "preparing the language model"))
                 try:
-                    self._built_generator = build_generator(self.model_choice, self.paths.cache)
+                    built = build_generator(self.model_choice, self.paths.cache)
                 except (ModelNotFound, OSError) as error:
-                    self._generator_error = str(error)
                     log.warning("language model unavailable: %s", error)
+                    self._build_result = (None, str(error))
                 else:
-                    self._generator = self._built_generator
-                    self._serve_reply_adapter()
+                    self._build_result = (built, None)
                 self._progress(Progress("model", 1, 1, "language model ready"))
+            built, error = self._build_result
+        with self._lock:
+            if self._generator is None and self._generator_error is None:
+                if self._closed:
+                    if built is not None:
+                        built.close()
+                    self._generator_error = "the engine is closed"
+                elif built is None:
+                    self._generator_error = error
+                else:
+                    self._built_generator = built
+                    self._generator = built
+                    self._serve_reply_adapter()
             return self._generator
+
+    def _summary_model(self) -> tuple[Generator | None, str]:
+        """The LLM for summaries and why it is missing (``Summarizer``'s loader)."""
+        generator = self.generator()
+        return generator, self._generator_error or ""
 
     def reply_writer(self) -> Generator | None:
         """The LLM as reply drafts use it: with the promoted reply adapter when one serves
         (``assistant.reply_training``); summaries keep the base weights."""
+        generator = self.generator()  # not under ``_lock``: it may wait for the build
         with self._lock:
-            generator = self.generator()
             return self._reply_writer if self._reply_writer is not None else generator
 
     def _serve_reply_adapter(self) -> None:
@@ -254,10 +286,11 @@ class Sift:
     def pipeline(self) -> Pipeline:
         with self._lock:
             if self._pipeline is None:
-                generator = self.generator() if self.settings.summarize else None
+                # The LLM loads when the first summary needs it, not here:
+                # classification must not wait for it.
                 summarizer = Summarizer(
-                    generator,
-                    unavailable_reason=self._generator_error or "",
+                    None,
+                    load=self._summary_model if self.settings.summarize else None,
                     max_chunks=self.settings.summary_max_chunks,
                 )
                 self._pipeline = Pipeline(

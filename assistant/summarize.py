@@ -142,6 +142,10 @@ class Summarizer:
 
     Args:
         generator: the LLM backend, or ``None`` when none could be loaded.
+        load: builds the LLM on first use instead, on whichever thread first
+            needs it, and gives it with the reason it is missing (``None`` and
+            the reason when it could not be built). Loading takes seconds, and
+            the thread that made the summarizer must not wait for it.
         unavailable_reason: shown in fallback summaries when ``generator`` is None.
         max_chunks: map at most this many parts of a long text (sampled evenly beyond).
         chunk_tokens: the size of one part; smaller when the context is smaller.
@@ -152,12 +156,15 @@ class Summarizer:
         self,
         generator: Generator | None,
         *,
+        load: Callable[[], tuple[Generator | None, str]] | None = None,
         unavailable_reason: str = "",
         max_chunks: int = MAX_CHUNKS,
         chunk_tokens: int = CHUNK_TOKENS,
         reduce_tokens: int | None = None,
     ) -> None:
         self._generator = generator
+        self._load = load
+        self._load_lock = threading.Lock()
         self._unavailable = unavailable_reason or "no language model"
         self._max_chunks = max(1, max_chunks)
         self._chunk_tokens = chunk_tokens
@@ -165,7 +172,19 @@ class Summarizer:
 
     @property
     def version(self) -> str:
-        return self._generator.info.version if self._generator else "extractive"
+        generator = self._model()
+        return generator.info.version if generator else "extractive"
+
+    def _model(self) -> Generator | None:
+        """The LLM, built now by ``load`` if it is the first call."""
+        if self._load is not None:
+            with self._load_lock:
+                if self._load is not None:
+                    generator, reason = self._load()
+                    self._generator = generator
+                    self._unavailable = reason or self._unavailable
+                    self._load = None
+        return self._generator
 
     def summarize(
         self,
@@ -193,7 +212,7 @@ class Summarizer:
         """
         if not text.strip():
             return extractive_summary(title, title, reason="no text")
-        if self._generator is None:
+        if self._model() is None:
             return extractive_summary(title, text, reason=self._unavailable)
         job = _Job(title, kind, language, cancel, on_progress)
         try:
@@ -213,7 +232,7 @@ class Summarizer:
 
     def count_tokens(self, text: str) -> int:
         """Tokens by the model's tokenizer; a safe estimate if it has none."""
-        counter = getattr(self._generator, "count_tokens", None)
+        counter = getattr(self._model(), "count_tokens", None)
         if counter is None:
             return estimate_tokens(text)
         try:
@@ -223,6 +242,8 @@ class Summarizer:
 
     def _room(self, language: str) -> int:
         """Tokens of text one call can take beside its prompt and its answer."""
+        if self._model() is None:
+            return self._chunk_tokens  # no model: only the extractive fallback runs
         assert self._generator is not None
         lang = "zh" if language == "zh" else "en"
         system = max(self.count_tokens(SYSTEM[lang]), self.count_tokens(MAP_SYSTEM[lang]))
