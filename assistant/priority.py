@@ -22,6 +22,7 @@ Every score comes with its reasons: the features that weighed most, in words.
 
 from __future__ import annotations
 
+import functools
 import math
 from collections import Counter
 from collections.abc import Mapping
@@ -101,13 +102,17 @@ _WORDS = {
 }
 
 
+# Address parsing is most of what reading the history costs, and the same
+# senders and recipients come back on mail after mail.
+@functools.lru_cache(maxsize=20_000)
 def _address(value: str) -> str:
     pairs = getaddresses([value or ""])
     return pairs[0][1].lower() if pairs and pairs[0][1] else (value or "").strip().lower()
 
 
-def _addresses(value: str) -> set[str]:
-    return {a.lower() for _, a in getaddresses([value or ""]) if a}
+@functools.lru_cache(maxsize=20_000)
+def _addresses(value: str) -> frozenset[str]:
+    return frozenset(a.lower() for _, a in getaddresses([value or ""]) if a)
 
 
 def _logit(p: float) -> float:
@@ -442,7 +447,7 @@ class Prioritizer:
         return len(changed)
 
     def _read_history(self) -> History:
-        rows = self._db.item_rows()
+        rows = self._db.history_rows()
         decided = self._db.decided_suggestions()
         found = outcomes(decided, self._db.verdicts(), self._opens)
         senders: dict[str, list[float]] = {}
@@ -451,11 +456,11 @@ class Prioritizer:
         recipients: Counter[str] = Counter()
         mails = 0
         for row in rows:
-            sender = _address(row.metadata.get("from", ""))
+            sender = _address(row.sender)
             items_per_sender[sender] += 1
             if row.kind == "mail":
                 mails += 1
-                recipients.update(_addresses(row.metadata.get("to", "")))
+                recipients.update(_addresses(row.to))
             if row.id in found:
                 label = found[row.id][0]
                 senders.setdefault(sender, []).append(label)

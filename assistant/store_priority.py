@@ -7,6 +7,7 @@ the ``priority_models`` table of migration m009.
 
 from __future__ import annotations
 
+import functools
 import json
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -32,6 +33,18 @@ class ItemRow:
 
 
 @dataclass(frozen=True, slots=True)
+class HistoryRow:
+    """What the user's history needs of one stored item: who sent it, to whom."""
+
+    id: int
+    kind: str
+    sender: str
+    to: str
+    category: str | None
+    thread: str
+
+
+@dataclass(frozen=True, slots=True)
 class StoredModel:
     """An active per-user priority model."""
 
@@ -41,11 +54,22 @@ class StoredModel:
     examples: int
 
 
+_INVALID = object()
+
+
 def _json(value: str | None, default: Any) -> Any:
+    decoded = _decoded(value) if value else _INVALID
+    return default if decoded is _INVALID else decoded
+
+
+@functools.lru_cache(maxsize=50_000)
+def _decoded(value: str) -> Any:
+    # Every learn and rescore reads every ready item's metadata and fields:
+    # an unchanged column decodes once. The values are shared: read only.
     try:
-        return json.loads(value) if value else default
+        return json.loads(value)
     except ValueError:
-        return default
+        return _INVALID
 
 
 class PriorityStore:
@@ -85,6 +109,30 @@ class PriorityStore:
                 )
             )
         return out
+
+    def history_rows(self) -> list[HistoryRow]:
+        """Sender, recipients, category and thread of every ready item, oldest first.
+
+        SQLite picks ``from`` and ``to`` out of the metadata: no item's JSON is
+        decoded in Python (this runs for every batch classified).
+        """
+        rows = self._store.query(
+            "SELECT id, kind, category, user_category, thread_key,"
+            " CASE WHEN json_valid(metadata) THEN json_extract(metadata, '$.from') END AS sender,"
+            " CASE WHEN json_valid(metadata) THEN json_extract(metadata, '$.to') END AS recipients"
+            " FROM items WHERE state = 'ready' ORDER BY id"
+        )
+        return [
+            HistoryRow(
+                id=int(row["id"]),
+                kind=row["kind"],
+                sender=str(row["sender"] or ""),
+                to=str(row["recipients"] or ""),
+                category=row["user_category"] or row["category"],
+                thread=row["thread_key"] or "",
+            )
+            for row in rows
+        ]
 
     def decided_suggestions(self) -> list[tuple[int, str, str]]:
         """``(item_id, kind, state)`` of every accepted or rejected suggestion."""

@@ -135,3 +135,53 @@ def test_engine_exposes_learning_and_the_important_threshold(
     assert report.version == "prior" and report.examples == 1
     boss = next(i for i in items if "morgan" in i.metadata["from"])
     assert fake_sift.is_important(boss) == (boss.priority >= 0.6)
+
+
+def test_history_rows_read_the_same_senders_as_the_items(fake_sift: Sift) -> None:
+    """GIVEN mail, a document and an item whose metadata is not valid JSON WHEN the history
+    is read in SQL THEN it sees the senders, recipients, categories and threads that
+    decoding each item's metadata gives, and a broken row is read as having none."""
+    from assistant.store_priority import PriorityStore
+
+    store = fake_sift.store
+    rows = [
+        (
+            '{"from": "Dana <dana@example.com>", "to": "Alex <a@example.com>, b@example.com"}',
+            "mail",
+        ),
+        ('{"path": "/docs/notes.txt"}', "document"),
+        ("not json {", "mail"),
+        ('{"from": "\\u5218\\u6d0b <liu@example.cn>"}', "mail"),
+    ]
+    with store.atomic():
+        for n, (metadata, kind) in enumerate(rows):
+            store.insert_item(
+                {
+                    "source_key": f"k{n}",
+                    "kind": kind,
+                    "source_path": f"/x/{n}",
+                    "title": f"T{n}",
+                    "text": "Hello",
+                    "quoted": "",
+                    "metadata": metadata,
+                    "language": "en",
+                    "content_hash": f"h{n}",
+                    "state": "ready",
+                    "category": "fyi",
+                    "thread_key": "t1" if n % 2 else "",
+                }
+            )
+    db = PriorityStore(store)
+    light = db.history_rows()
+    full = db.item_rows()
+    assert [r.id for r in light] == [r.id for r in full]
+    for quick, decoded in zip(light, full, strict=True):
+        assert quick.sender == decoded.metadata.get("from", "")
+        assert quick.to == decoded.metadata.get("to", "")
+        assert (quick.kind, quick.category, quick.thread) == (
+            decoded.kind,
+            decoded.category,
+            decoded.thread,
+        )
+    assert light[3].sender == "刘洋 <liu@example.cn>"
+    assert light[2].sender == "" and full[2].metadata == {}
