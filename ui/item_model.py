@@ -316,15 +316,22 @@ class ItemTableModel(QAbstractTableModel):
         """Replace every row, sorted (or in the given order: a ranking)."""
         self.beginResetModel()
         self._cells.clear()
+        self._arrange(items, sort=not keep_order)
+        # The engine keeps read marks and sends them with the item.
+        self.read_ids.update(i.id for i in self._items if i.read)
+        self.endResetModel()
+
+    def _arrange(self, items: Iterable[Item], *, sort: bool) -> None:
+        """Set the rows (sorted by the current key, or as given), their keys and ids."""
         keyed = [(self._key(item), item) for item in items]
-        if not keep_order:
+        if sort:
             keyed.sort(key=lambda pair: pair[0], reverse=self._descending)
         self._keys = [key for key, _ in keyed]
         self._items = [item for _, item in keyed]
-        # The engine keeps read marks and sends them with the item.
-        self.read_ids.update(i.id for i in self._items if i.read)
+        self._reindex()
+
+    def _reindex(self) -> None:
         self._rows = {item.id: row for row, item in enumerate(self._items)}
-        self.endResetModel()
 
     def insert_items(self, items: Iterable[Item]) -> None:
         """Add new rows in their sorted places; rows already shown are updated in place.
@@ -346,7 +353,7 @@ class ItemTableModel(QAbstractTableModel):
             return
         for item in new.values():
             self._insert(item)
-        self._rows = {it.id: n for n, it in enumerate(self._items)}
+        self._reindex()
 
     def remove_items(self, item_ids: Iterable[int]) -> None:
         """Take rows out (ids not shown are ignored)."""
@@ -359,10 +366,10 @@ class ItemTableModel(QAbstractTableModel):
             del self._keys[row]
             self._forget_cells(item.id)
             self.endRemoveRows()
-        self._rows = {it.id: n for n, it in enumerate(self._items)}
+        self._reindex()
 
     def _insert(self, item: Item) -> int:
-        # The caller rebuilds ``_rows``.
+        # The caller calls ``_reindex``.
         key = self._key(item)
         row = self._insert_position(key)
         self._forget_cells(item.id)
@@ -400,14 +407,7 @@ class ItemTableModel(QAbstractTableModel):
         old = self.persistentIndexList()
         ids = [self._items[i.row()].id if i.row() < len(self._items) else None for i in old]
         self.sort_column, self.sort_order = column, order
-        keyed = sorted(
-            ((self._key(item), item) for item in self._items),
-            key=lambda pair: pair[0],
-            reverse=self._descending,
-        )
-        self._keys = [key for key, _ in keyed]
-        self._items = [item for _, item in keyed]
-        self._rows = {item.id: row for row, item in enumerate(self._items)}
+        self._arrange(self._items, sort=True)
         new = []
         for index, item_id in zip(old, ids, strict=True):
             row = self._rows.get(item_id) if item_id is not None else None
@@ -424,7 +424,7 @@ class ItemTableModel(QAbstractTableModel):
         row = self._rows.get(item.id)
         if row is None:
             self._insert(item)
-            self._rows = {it.id: n for n, it in enumerate(self._items)}
+            self._reindex()
             return False
         self._items[row] = item
         self._forget_cells(item.id)

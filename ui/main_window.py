@@ -387,13 +387,11 @@ class MainWindow(QMainWindow):
 
     @Slot(object)
     def _on_item_changed(self, item: Item) -> None:
-        self._pending[item.id] = item
-        if not self._flush_timer.isActive():
-            self._flush_timer.start()
+        self._on_items_added([item])
 
     @Slot(list)
     def _on_items_added(self, items: list[Item]) -> None:
-        # New rows go in with the changes, in the same time-boxed slices.
+        # New rows and changed ones, applied in the same time-boxed slices.
         for item in items:
             self._pending[item.id] = item
         if not self._flush_timer.isActive():
