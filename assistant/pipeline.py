@@ -39,6 +39,7 @@ from assistant.types import Prediction
 from assistant.types import Progress
 from assistant.types import Summary
 from assistant.words import WordModel
+from assistant.words import Words
 from assistant.words import tokens
 from models.base import Embedder
 
@@ -115,7 +116,7 @@ class Pipeline:
         self.summarizer = summarizer
         self._progress = progress
         self.priority = Prioritizer(store)
-        self._tokens: dict[int, frozenset[str]] = {}
+        self._tokens: dict[int, Words] = {}
         # Word models per kind, with the (item, label) pairs they counted, so a
         # new label adds one item's counts instead of recounting them all.
         self._words: dict[ItemKind, tuple[set[tuple[int, str]], WordModel]] = {}
@@ -136,7 +137,7 @@ class Pipeline:
         ]
         return Memory(categories, examples, self._word_model(kind, examples))
 
-    def item_tokens(self, item_id: int, item: Item | None = None) -> frozenset[str]:
+    def item_tokens(self, item_id: int, item: Item | None = None) -> Words:
         """An item's words for the word model (cached: an item's text does not change)."""
         found = self._tokens.get(item_id)
         if found is None:

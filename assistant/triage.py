@@ -37,6 +37,7 @@ from assistant.types import Category
 from assistant.types import ItemKind
 from assistant.types import Prediction
 from assistant.words import WordModel
+from assistant.words import Words
 from models.base import Embedder
 from models.base import FloatArray
 from models.head import Head
@@ -120,7 +121,7 @@ class Triage:
         text: str = "",
         signals: Sequence[Signal] = (),
         words: WordModel | None = None,
-        tokens: frozenset[str] = frozenset(),
+        tokens: Words = (),
     ) -> Prediction:
         """Classify one embedded item.
 
@@ -176,7 +177,7 @@ class Triage:
         categories: Sequence[Category],
         train: Sequence[Example],
         test: Sequence[Example],
-        tokens: Mapping[int, frozenset[str]],
+        tokens: Mapping[int, Words],
     ) -> Calibration:
         """Fit word weight, temperature and per-category thresholds on held-out examples.
 
@@ -195,14 +196,14 @@ class Triage:
         memory = [e for e in train if kinds.get(e.label) == kind]
         words = WordModel()
         for example in memory:
-            words.learn(tokens.get(example.item_id, frozenset()), example.label)
+            words.learn(tokens.get(example.item_id, ()), example.label)
         embedding, word_rows, golds = [], [], []
         for example in test:
             if kinds.get(example.label) != kind:
                 continue
             probabilities, _ = self._embedding_evidence(example.vector, pool, memory, ())
             embedding.append(probabilities)
-            found = tokens.get(example.item_id, frozenset())
+            found = tokens.get(example.item_id, ())
             word_probs = self._word_evidence(words, found, names)
             word_rows.append(word_probs if word_probs is not None else probabilities)
             golds.append(names.index(example.label))
@@ -219,7 +220,7 @@ class Triage:
 
     @staticmethod
     def _word_evidence(
-        words: WordModel | None, tokens: frozenset[str], names: Sequence[str]
+        words: WordModel | None, tokens: Words, names: Sequence[str]
     ) -> FloatArray | None:
         if words is None or words.size == 0 or not tokens:
             return None

@@ -23,18 +23,26 @@ import numpy as np
 from models.base import FloatArray
 
 _WORD = re.compile(r"[\u4e00-\u9fff]|[a-z][a-z'-]+|\d+")
+Words = tuple[str, ...]  # an item's distinct words, as ``tokens`` gives them
 TEXT_CHARS = 3000  # the opening of an item carries its genre; the rest adds time, not signal
 SMOOTHING = 0.1  # additive (Lidstone) smoothing of word counts
 
 
-def tokens(title: str, text: str, sender: str = "") -> frozenset[str]:
-    """The set of words, word pairs (Chinese: character pairs) and the sender's domain."""
+def tokens(title: str, text: str, sender: str = "") -> Words:
+    """The distinct words, word pairs (Chinese: character pairs) and the sender's domain.
+
+    A tuple, not a frozenset: the pipeline keeps every item's words, and the
+    garbage collector stops tracking a tuple that holds only strings, while a
+    frozenset stays tracked and every full collection walks its members.
+    Thousands of items' sets made those collections 50-60 ms of held GIL, a
+    stall of the window (``bench/gui.py``).
+    """
     words = _WORD.findall(f"{title}\n{text[:TEXT_CHARS]}".lower())
     found = set(words)
     found.update(f"{a} {b}" for a, b in itertools.pairwise(words))
     if "@" in sender:
         found.add("from:" + sender.lower().rsplit("@", 1)[1].strip(" >")[:60])
-    return frozenset(found)
+    return tuple(found)
 
 
 class WordModel:
