@@ -12,6 +12,7 @@ commands in between.
 from __future__ import annotations
 
 import logging
+import threading
 from collections.abc import Callable
 from concurrent.futures import Future
 from concurrent.futures import ThreadPoolExecutor
@@ -22,6 +23,7 @@ from assistant.types import Summary
 from ui import slicing
 
 log = logging.getLogger(__name__)
+WARM_UP_TEXT = "Warm-up"
 
 
 class BackgroundModels:
@@ -31,7 +33,7 @@ class BackgroundModels:
     the background thread.
 
     Args:
-        on_done: called (on the background thread) when a model call ends;
+        on_done: called (on a background thread) when a model call or the warm-up ends;
             it must only post to the engine thread, e.g. emit a queued signal.
     """
 
@@ -40,6 +42,9 @@ class BackgroundModels:
         self._pool: ThreadPoolExecutor | None = None
         self._embedding: tuple[list[int], str, Future] | None = None
         self._summary: tuple[int, Future] | None = None
+        self._warming: threading.Thread | None = None
+        self._loaded = threading.Event()
+        self._loaded.set()  # nothing is loading until ``warm``
 
     @property
     def embedding(self) -> bool:
@@ -47,9 +52,46 @@ class BackgroundModels:
         return self._embedding is not None
 
     @property
+    def warming(self) -> bool:
+        """Whether the embedding model is still being loaded (``warm``)."""
+        return not self._loaded.is_set()
+
+    @property
     def summarizing(self) -> bool:
         """Whether a summary is being written (or is written and not yet collected)."""
         return self._summary is not None
+
+    def warm(self, sift: Sift) -> None:
+        """Load the embedding model now, on a thread of its own, before any batch needs it.
+
+        The first load takes seconds (torch's import, the weights) and, once,
+        holds the GIL for some 60 ms inside torch's C extension. Started when
+        the engine opens, that pause comes with the window's own start-up, not
+        in the middle of an ingest, and the first batch does not wait for it.
+        The thread keeps the normal priority: an import is Python code, and
+        the GUI thread must not wait for the GIL on a thread the scheduler
+        puts last (on the low-priority thread the import ran into the ingest,
+        bench/gui.py: a 72 ms stall). A model that fails to load is only
+        logged here: each item that needs it reports the error.
+        """
+        try:
+            embedder = sift.pipeline.embedder
+        except Exception:
+            log.exception("the embedding model could not be loaded")
+            return
+
+        self._loaded = loaded = threading.Event()
+
+        def load() -> None:
+            try:
+                embedder.embed([WARM_UP_TEXT])
+            except Exception:
+                log.exception("the embedding model could not be loaded")
+            loaded.set()  # before the post: whoever sees it unset gets the post after
+            self._on_done()
+
+        self._warming = threading.Thread(target=load, name="sift-warm-up", daemon=True)
+        self._warming.start()
 
     def embed_ahead(self, sift: Sift) -> bool:
         """Keep a finished batch's embeddings, and start on the next batch.
@@ -101,6 +143,9 @@ class BackgroundModels:
 
     def shutdown(self) -> None:
         """Wait for the model call in progress (cancel it first) and stop the thread."""
+        if self._warming is not None:
+            self._warming.join()
+            self._warming = None
         if self._pool is not None:
             self._pool.shutdown(wait=True, cancel_futures=True)
             self._pool = None

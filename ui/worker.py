@@ -194,6 +194,7 @@ class EngineWorker(QObject):
             self.load_categories()
             self.load_items()
             settle_heap()
+            self.background.warm(self._sift)
 
     @Slot()
     def load_items(self) -> None:
@@ -351,6 +352,12 @@ class EngineWorker(QObject):
         sift = None if self._stopping.is_set() else self._sift
         if sift is None:
             self._set_queue_busy(busy=False)
+            return
+        if self.background.warming:
+            # The queue starts once the embedding model is loaded (seconds, once,
+            # at open): listing new mail meanwhile made the window's repaints wait
+            # for the GIL behind torch's import, stalls of 60-70 ms (bench/gui.py).
+            self._awaiting_background = True
             return
         more = False
         with self._guard("processing the queue"):

@@ -346,3 +346,121 @@ def test_an_ingest_ends_by_sending_what_its_slices_did_not(
     assert [item.id for args in added for item in args[0]] == [unseen.id]
     assert minutes.id not in worker._known
     worker.close()
+
+
+def test_opening_loads_the_embedder_on_the_background_thread(home: Path) -> None:
+    """GIVEN an engine that opens THEN the embedding model is loaded at once, on a thread
+    of its own at the normal priority (its one long GIL hold comes with the window's
+    start-up, not during an ingest) and the engine thread does not wait for it."""
+    import os
+    import threading
+
+    from assistant.settings import Settings
+    from models.fake import FakeEmbedder
+    from models.fake import FakeGenerator
+
+    class GatedEmbedder(FakeEmbedder):
+        def __init__(self) -> None:
+            super().__init__()
+            self.threads: list[str] = []
+            self.nice: list[int] = []
+            self.gate = threading.Event()
+
+        def embed(self, texts: object, *, query: bool = False) -> object:
+            self.threads.append(threading.current_thread().name)
+            self.nice.append(os.getpriority(os.PRIO_PROCESS, threading.get_native_id()))
+            self.gate.wait(timeout=10)
+            return super().embed(texts, query=query)  # type: ignore[arg-type]
+
+    embedder = GatedEmbedder()
+
+    def factory(progress: ProgressCallback) -> Sift:
+        return Sift(
+            home,
+            embedder=embedder,
+            generator=FakeGenerator(),
+            settings=Settings(),
+            progress=progress,
+        )
+
+    worker = EngineWorker(factory)
+    opened = collect(worker.opened)
+    worker.open()  # returns while the warm-up embed is held at the gate
+    assert opened
+    embedder.gate.set()
+    worker.close()
+    assert embedder.threads[0] == "sift-warm-up"
+    assert embedder.nice[0] == os.getpriority(os.PRIO_PROCESS, threading.get_native_id())
+
+
+def test_an_embedder_that_cannot_load_does_not_stop_the_engine_opening(
+    home: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    """GIVEN an embedding model that fails to load THEN the engine still opens, the
+    failure is logged, and no error is shown for it until an item needs the model."""
+    from assistant.settings import Settings
+    from models.fake import FakeEmbedder
+    from models.fake import FakeGenerator
+
+    class BrokenEmbedder(FakeEmbedder):
+        def embed(self, texts: object, *, query: bool = False) -> object:
+            raise OSError("model file is corrupt")
+
+    def factory(progress: ProgressCallback) -> Sift:
+        return Sift(
+            home,
+            embedder=BrokenEmbedder(),
+            generator=FakeGenerator(),
+            settings=Settings(),
+            progress=progress,
+        )
+
+    worker = EngineWorker(factory)
+    opened, failed = collect(worker.opened), collect(worker.failed)
+    worker.open()
+    worker.close()  # waits for the warm-up
+    assert opened and not failed
+    assert "model file is corrupt" in caplog.text
+
+
+def test_the_queue_waits_for_the_embedder_to_load(qtbot: QtBot, home: Path, inbox: Path) -> None:
+    """GIVEN the embedding model still loading at open WHEN an ingest is asked for THEN
+    nothing is read until the load ends (the window does not repaint new rows against
+    torch's import), commands still run meanwhile, and the ingest then completes."""
+    import threading
+
+    from assistant.settings import Settings
+    from models.fake import FakeEmbedder
+    from models.fake import FakeGenerator
+
+    class SlowLoad(FakeEmbedder):
+        def __init__(self) -> None:
+            super().__init__()
+            self.gate = threading.Event()
+
+        def embed(self, texts: object, *, query: bool = False) -> object:
+            self.gate.wait(timeout=10)
+            return super().embed(texts, query=query)  # type: ignore[arg-type]
+
+    embedder = SlowLoad()
+
+    def factory(progress: ProgressCallback) -> Sift:
+        return Sift(
+            home,
+            embedder=embedder,
+            generator=FakeGenerator(),
+            settings=Settings(),
+            progress=progress,
+        )
+
+    worker = EngineWorker(factory)
+    worker.open()
+    added, results = collect(worker.items_added), collect(worker.call_finished)
+    worker.ingest([str(inbox)], False)
+    worker.run_call(1, lambda sift: len(sift.items()))
+    qtbot.wait(200)
+    assert results == [(1, 0)] and not added  # the command ran; nothing was read
+    with qtbot.waitSignal(worker.queue_finished, timeout=10_000):
+        embedder.gate.set()
+    assert worker._sift is not None and len(worker._sift.items()) == 2
+    worker.close()
