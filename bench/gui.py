@@ -1,6 +1,7 @@
 """Benchmark: GUI responsiveness during ingest, and startup with 10,000 items.
 
 Run: .venv/bin/python bench/gui.py [--limit 3000] [--items 10000] [--fake]
+         [--embedder NAME] [--trace FILE]
 
 1. **Stall.** A probe ``QTimer`` on the GUI thread ticks every 5 ms and records
    the longest gap between ticks (the event loop's longest stall) while Sift
@@ -22,6 +23,7 @@ from __future__ import annotations
 
 import argparse
 import faulthandler
+import gc
 import json
 import os
 import statistics
@@ -239,6 +241,7 @@ def stall_run(
             self.classified = True
             self.summaries = max(self.summaries, summaries)
 
+    collections = Collections()
     trace_file = trace.open("w") if trace is not None else None
     probe = Probe()
     gui.engine.worker.progress_changed.connect(probe.progress)
@@ -252,9 +255,11 @@ def stall_run(
     probe.start()
     probe.caller.start()
     started = time.perf_counter()
+    collections.start()
     gui.engine.ingest([maildir], summarize=True)
     loop_until(app, lambda: probe.classified and probe.summaries >= summaries, max_s)
     seconds = time.perf_counter() - started
+    collections.stop()
     probe.timer.stop()
     probe.caller.stop()
     if trace_file is not None:
@@ -274,7 +279,34 @@ def stall_run(
         "summaries": probe.summaries,
         "classified": probe.classified,
         "worst_by_stage_ms": {k: round(v * 1000, 1) for k, v in probe.worst.items()},
+        "full_collections": len(collections.full),
+        "full_collection_max_ms": 1000 * max(collections.full, default=0),
     }
+
+
+class Collections:
+    """Times the garbage collector's full (generation 2) passes, on any thread.
+
+    A pass holds the GIL, so it stalls the GUI thread wherever it runs.
+    """
+
+    def __init__(self) -> None:
+        self.full: list[float] = []
+        self._began = 0.0
+
+    def start(self) -> None:
+        gc.callbacks.append(self._callback)
+
+    def stop(self) -> None:
+        gc.callbacks.remove(self._callback)
+
+    def _callback(self, phase: str, info: dict[str, int]) -> None:
+        if info["generation"] != 2:
+            return
+        if phase == "start":
+            self._began = time.perf_counter()
+        else:
+            self.full.append(time.perf_counter() - self._began)
 
 
 def quantile(values: list[float], q: float) -> float:
@@ -307,6 +339,7 @@ def main() -> int:
     parser.add_argument("--summaries", type=int, default=3, help="summaries to wait for")
     parser.add_argument("--max-seconds", type=float, default=540, help="cap on the ingest run")
     parser.add_argument("--trace", type=Path, help="write thread stacks at each stall here")
+    parser.add_argument("--embedder", help="the embedder setting for the ingest (default: Sift's)")
     parser.add_argument("--skip-ingest", action="store_true")
     parser.add_argument("--skip-startup", action="store_true")
     args = parser.parse_args()
@@ -328,6 +361,14 @@ def main() -> int:
                 print(f"skipping the stall run: {DATA} is absent")
                 return 0
             count = extract_maildir(args.limit, work / "Maildir")
+            if args.embedder:
+                from assistant import settings as settings_module
+                from assistant.paths import resolve
+
+                settings_module.save(
+                    settings_module.Settings(embedder=args.embedder),
+                    resolve(work / "home").settings,
+                )
             result = stall_run(
                 work / "Maildir",
                 work / "home",
@@ -349,6 +390,10 @@ def main() -> int:
                 f" {'met' if result['ingest_max_ms'] < 50 else 'NOT met'}"
             )
             print(f"longest stall by engine stage (ms): {result['worst_by_stage_ms']}")
+            print(
+                f"full garbage collections during ingest: {result['full_collections']},"
+                f" longest {result['full_collection_max_ms']:.1f} ms"
+            )
             print(
                 f"engine round trip during ingest (an Accept's wait): median"
                 f" {result['call_median_ms']:.0f} ms, max {result['call_max_ms']:.0f} ms"
