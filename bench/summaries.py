@@ -13,7 +13,8 @@ Four outside sets from ../shared/data, read straight from their tarballs:
   points vs the reference; plus a hallucination proxy, the share of numbers
   and capitalised words of each summary found verbatim in the article.
 * LCSTS part III dev, human relevance >= 3 (Weibo posts): character ROUGE of
-  the one-line summary vs the reference.
+  the one-line summary vs the reference. Items from ``--lcsts-offset``
+  (default 0): a later offset keeps prompt experiments off the reported items.
 * VCSum dev (Chinese meeting transcripts): the longest topic segments, their
   first ``--vcsum-chars`` characters; Sift's map-reduce one-line summary plus
   key points vs the segment summary (character ROUGE).
@@ -141,7 +142,7 @@ def frank(limit: int) -> list[Example]:
     ]
 
 
-def lcsts(limit: int) -> list[Example]:
+def lcsts(limit: int, offset: int = 0) -> list[Example]:
     split = csv.DictReader(io.StringIO(_member("lcsts_part3", "lcsts_part3/split.csv").decode()))
     dev = {row["id"] for row in split if row["split"] == "dev"}
     rows = [
@@ -151,7 +152,7 @@ def lcsts(limit: int) -> list[Example]:
     ]
     return [
         Example(str(r["id"]), "", r["short_text"], (r["summary"],), ItemKind.DOCUMENT, "zh")
-        for r in rows[:limit]
+        for r in rows[offset : offset + limit]
     ]
 
 
@@ -337,6 +338,9 @@ def main() -> None:
     parser.add_argument("--sets", default=",".join(SETS), help="comma-separated: " + ",".join(SETS))
     parser.add_argument("--systems", default="sift,naive,lead", help="comma-separated")
     parser.add_argument("--aeslc-offset", type=int, default=50, help="skip the tuning items")
+    parser.add_argument(
+        "--lcsts-offset", type=int, default=0, help="first LCSTS item"
+    )
     parser.add_argument("--vcsum-chars", type=int, default=4000, help="transcript characters")
     parser.add_argument("--show", action="store_true", help="print every output to stderr")
     args = parser.parse_args()
@@ -359,7 +363,7 @@ def main() -> None:
     loaders: dict[str, Callable[[], list[Example]]] = {
         "aeslc": lambda: aeslc(limit("aeslc"), args.aeslc_offset),
         "frank": lambda: frank(limit("frank")),
-        "lcsts": lambda: lcsts(limit("lcsts")),
+        "lcsts": lambda: lcsts(limit("lcsts"), args.lcsts_offset),
         "vcsum": lambda: vcsum(limit("vcsum"), args.vcsum_chars),
     }
     scored = {
