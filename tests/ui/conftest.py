@@ -62,20 +62,27 @@ def home(tmp_path: Path) -> Path:
     return tmp_path / "home"
 
 
-@pytest.fixture
-def fake_factory(home: Path) -> SiftFactory:
-    """Builds a real ``Sift`` with fake models, on the worker thread."""
+def sift_with(
+    home: Path, *, embedder: FakeEmbedder | None = None, generator: FakeGenerator | None = None
+) -> SiftFactory:
+    """Builds a real ``Sift`` on the worker thread, with these models (fakes by default)."""
 
     def create(progress: ProgressCallback) -> Sift:
         return Sift(
             home,
-            embedder=FakeEmbedder(),
-            generator=FakeGenerator(),
+            embedder=embedder or FakeEmbedder(),
+            generator=generator or FakeGenerator(),
             settings=Settings(),
             progress=progress,
         )
 
     return create
+
+
+@pytest.fixture
+def fake_factory(home: Path) -> SiftFactory:
+    """Builds a real ``Sift`` with fake models, on the worker thread."""
+    return sift_with(home)
 
 
 @pytest.fixture

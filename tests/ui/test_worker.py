@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import os
 import sys
+import threading
 from pathlib import Path
 
 import pytest
@@ -12,6 +14,8 @@ from pytestqt.qtbot import QtBot
 from assistant.engine import ProgressCallback
 from assistant.engine import Sift
 from assistant.types import Item
+from models.fake import FakeEmbedder
+from tests.ui.conftest import sift_with
 from ui.app import Gui
 from ui.worker import EngineWorker
 from ui.worker import SiftFactory
@@ -217,12 +221,8 @@ def test_a_command_runs_while_a_background_summary_is_written(
 ) -> None:
     """GIVEN the queue's summaries WHEN a command is posted while the model writes one
     THEN the command runs before that summary is done, and the summary is kept after."""
-    import threading
-
     from PySide6.QtCore import QTimer
 
-    from assistant.settings import Settings
-    from models.fake import FakeEmbedder
     from models.fake import FakeGenerator
 
     class GatedGenerator(FakeGenerator):
@@ -239,17 +239,7 @@ def test_a_command_runs_while_a_background_summary_is_written(
             return super().generate(*args, **kwargs)
 
     generator = GatedGenerator()
-
-    def factory(progress: ProgressCallback) -> Sift:
-        return Sift(
-            home,
-            embedder=FakeEmbedder(),
-            generator=generator,
-            settings=Settings(),
-            progress=progress,
-        )
-
-    worker = EngineWorker(factory)
+    worker = EngineWorker(sift_with(home, generator=generator))
     worker.open()
     order: list[str] = []
     worker.call_finished.connect(lambda _id, result: order.append(result))
@@ -273,9 +263,6 @@ def test_background_work_runs_at_a_lower_priority(
 ) -> None:
     """GIVEN an ingest THEN the models ran on a thread with a lower CPU priority, while
     the engine thread (which holds the GIL in Python code) kept its own."""
-    import os
-    import threading
-
     from ui.slicing import ENGINE_NICE
 
     def nice() -> int:
@@ -352,38 +339,8 @@ def test_opening_loads_the_embedder_on_the_background_thread(home: Path) -> None
     """GIVEN an engine that opens THEN the embedding model is loaded at once, on a thread
     of its own at the normal priority (its one long GIL hold comes with the window's
     start-up, not during an ingest) and the engine thread does not wait for it."""
-    import os
-    import threading
-
-    from assistant.settings import Settings
-    from models.fake import FakeEmbedder
-    from models.fake import FakeGenerator
-
-    class GatedEmbedder(FakeEmbedder):
-        def __init__(self) -> None:
-            super().__init__()
-            self.threads: list[str] = []
-            self.nice: list[int] = []
-            self.gate = threading.Event()
-
-        def embed(self, texts: object, *, query: bool = False) -> object:
-            self.threads.append(threading.current_thread().name)
-            self.nice.append(os.getpriority(os.PRIO_PROCESS, threading.get_native_id()))
-            self.gate.wait(timeout=10)
-            return super().embed(texts, query=query)  # type: ignore[arg-type]
-
     embedder = GatedEmbedder()
-
-    def factory(progress: ProgressCallback) -> Sift:
-        return Sift(
-            home,
-            embedder=embedder,
-            generator=FakeGenerator(),
-            settings=Settings(),
-            progress=progress,
-        )
-
-    worker = EngineWorker(factory)
+    worker = EngineWorker(sift_with(home, embedder=embedder))
     opened = collect(worker.opened)
     worker.open()  # returns while the warm-up embed is held at the gate
     assert opened
@@ -398,24 +355,12 @@ def test_an_embedder_that_cannot_load_does_not_stop_the_engine_opening(
 ) -> None:
     """GIVEN an embedding model that fails to load THEN the engine still opens, the
     failure is logged, and no error is shown for it until an item needs the model."""
-    from assistant.settings import Settings
-    from models.fake import FakeEmbedder
-    from models.fake import FakeGenerator
 
     class BrokenEmbedder(FakeEmbedder):
         def embed(self, texts: object, *, query: bool = False) -> object:
             raise OSError("model file is corrupt")
 
-    def factory(progress: ProgressCallback) -> Sift:
-        return Sift(
-            home,
-            embedder=BrokenEmbedder(),
-            generator=FakeGenerator(),
-            settings=Settings(),
-            progress=progress,
-        )
-
-    worker = EngineWorker(factory)
+    worker = EngineWorker(sift_with(home, embedder=BrokenEmbedder()))
     opened, failed = collect(worker.opened), collect(worker.failed)
     worker.open()
     worker.close()  # waits for the warm-up
@@ -427,33 +372,8 @@ def test_the_queue_waits_for_the_embedder_to_load(qtbot: QtBot, home: Path, inbo
     """GIVEN the embedding model still loading at open WHEN an ingest is asked for THEN
     nothing is read until the load ends (the window does not repaint new rows against
     torch's import), commands still run meanwhile, and the ingest then completes."""
-    import threading
-
-    from assistant.settings import Settings
-    from models.fake import FakeEmbedder
-    from models.fake import FakeGenerator
-
-    class SlowLoad(FakeEmbedder):
-        def __init__(self) -> None:
-            super().__init__()
-            self.gate = threading.Event()
-
-        def embed(self, texts: object, *, query: bool = False) -> object:
-            self.gate.wait(timeout=10)
-            return super().embed(texts, query=query)  # type: ignore[arg-type]
-
-    embedder = SlowLoad()
-
-    def factory(progress: ProgressCallback) -> Sift:
-        return Sift(
-            home,
-            embedder=embedder,
-            generator=FakeGenerator(),
-            settings=Settings(),
-            progress=progress,
-        )
-
-    worker = EngineWorker(factory)
+    embedder = GatedEmbedder()
+    worker = EngineWorker(sift_with(home, embedder=embedder))
     worker.open()
     added, results = collect(worker.items_added), collect(worker.call_finished)
     worker.ingest([str(inbox)], False)
@@ -464,3 +384,19 @@ def test_the_queue_waits_for_the_embedder_to_load(qtbot: QtBot, home: Path, inbo
         embedder.gate.set()
     assert worker._sift is not None and len(worker._sift.items()) == 2
     worker.close()
+
+
+class GatedEmbedder(FakeEmbedder):
+    """Holds every call until the test opens the gate; records each caller's thread."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.threads: list[str] = []
+        self.nice: list[int] = []
+        self.gate = threading.Event()
+
+    def embed(self, texts: object, *, query: bool = False) -> object:
+        self.threads.append(threading.current_thread().name)
+        self.nice.append(os.getpriority(os.PRIO_PROCESS, threading.get_native_id()))
+        self.gate.wait(timeout=10)
+        return super().embed(texts, query=query)  # type: ignore[arg-type]
