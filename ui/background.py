@@ -75,7 +75,7 @@ class BackgroundModels:
         logged here: each item that needs it reports the error.
         """
         try:
-            embedder = sift.pipeline.embedder
+            embedder = sift.embedder  # not the pipeline: its head and triage load later
         except Exception:
             log.exception("the embedding model could not be loaded")
             return
